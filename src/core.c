@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core.c - what every ring has whatever its backend: config validation,
+ * choosing and opening the backend, held-frame bookkeeping, waiting,
+ * breaking, statistics.  It knows no backend's details.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netring_int.h"
+
+const char *netring_version(void)
+{
+	return NETRING_VERSION_STRING;
+}
+
+int nr_fail(char *err, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		va_start(ap, fmt);
+		vsnprintf(err, NETRING_ERRBUF_SIZE, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+int nr_set_error(struct netring *r, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *netring_error(const struct netring *r)
+{
+	return r ? r->err : "no ring";
+}
+
+static const char *const backend_names[] = {
+	[NETRING_BACKEND_AUTO] = "auto", [NETRING_BACKEND_PACKET] = "packet",
+	[NETRING_BACKEND_XDP] = "xdp",   [NETRING_BACKEND_TAP] = "tap",
+	[NETRING_BACKEND_PCAP] = "pcap",
+};
+
+const char *netring_backend_name(enum netring_backend b)
+{
+	if ((unsigned)b >= sizeof(backend_names) / sizeof(backend_names[0]))
+		return "unknown";
+	return backend_names[b];
+}
+
+int netring_backend_parse(const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	for (unsigned i = 0; i < sizeof(backend_names) / sizeof(backend_names[0]);
+	     i++)
+		if (strcmp(name, backend_names[i]) == 0)
+			return (int)i;
+	return -EINVAL;
+}
+
+/* The backends this build has, by enum value; NULL where not built. */
+static const struct netring_ops *backend_ops(enum netring_backend b)
+{
+	switch (b) {
+	case NETRING_BACKEND_PACKET:
+		return &netring_packet_ops;
+	default:
+		return NULL;
+	}
+}
+
+static bool is_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/*
+ * Copy the caller's config (of whatever size it was compiled with) into a
+ * full one, reject what this library does not understand, fill defaults,
+ * and check every value.
+ */
+static int config_resolve(const struct netring_config *in,
+			  struct netring_config *out, char *err)
+{
+	const uint32_t known_flags = NETRING_CF_PROMISC | NETRING_CF_OUTGOING |
+				     NETRING_CF_NO_VLAN_RESTORE;
+
+	memset(out, 0, sizeof(*out));
+	if (in) {
+		size_t sz = in->sz;
+
+		if (sz < offsetof(struct netring_config, backend))
+			return nr_fail(err, -EINVAL,
+				       "config: sz (%zu) too small; set it to sizeof(struct netring_config)",
+				       sz);
+		if (sz > sizeof(*out)) {
+			const unsigned char *tail = (const unsigned char *)in;
+
+			for (size_t i = sizeof(*out); i < sz; i++)
+				if (tail[i])
+					return nr_fail(err, -EINVAL,
+						       "config: fields unknown to this netring (%s) are set",
+						       NETRING_VERSION_STRING);
+			sz = sizeof(*out);
+		}
+		memcpy(out, in, sz);
+	}
+	out->sz = sizeof(*out);
+
+	if ((unsigned)out->backend > NETRING_BACKEND_PCAP)
+		return nr_fail(err, -EINVAL, "config: unknown backend %d",
+			       (int)out->backend);
+	if ((unsigned)out->mode > NETRING_MODE_TAKE)
+		return nr_fail(err, -EINVAL, "config: unknown mode %d",
+			       (int)out->mode);
+	if (!out->ring_frames)
+		out->ring_frames = NETRING_RING_FRAMES_DEFAULT;
+	if (!out->frame_size)
+		out->frame_size = NETRING_FRAME_SIZE_DEFAULT;
+	if (!out->block_timeout_ms)
+		out->block_timeout_ms = 1;
+
+	if (!is_pow2(out->frame_size) ||
+	    out->frame_size < NETRING_FRAME_SIZE_MIN ||
+	    out->frame_size > NETRING_FRAME_SIZE_MAX)
+		return nr_fail(err, -EINVAL,
+			       "frame size %u: must be a power of two from %u to %u",
+			       out->frame_size, NETRING_FRAME_SIZE_MIN,
+			       NETRING_FRAME_SIZE_MAX);
+	if (!is_pow2(out->ring_frames) ||
+	    out->ring_frames < NETRING_RING_FRAMES_MIN ||
+	    out->ring_frames > NETRING_RING_FRAMES_MAX)
+		return nr_fail(err, -EINVAL,
+			       "ring frames %u: must be a power of two from %u to %u",
+			       out->ring_frames, NETRING_RING_FRAMES_MIN,
+			       NETRING_RING_FRAMES_MAX);
+	if ((uint64_t)out->ring_frames * out->frame_size > NETRING_RING_BYTES_MAX)
+		return nr_fail(err, -EINVAL,
+			       "ring of %u frames of %u bytes: larger than %llu MiB",
+			       out->ring_frames, out->frame_size,
+			       NETRING_RING_BYTES_MAX >> 20);
+	if (out->queue < NETRING_QUEUE_ALL)
+		return nr_fail(err, -EINVAL, "queue %d: must be >= 0, or -1 for all",
+			       out->queue);
+	if (out->busy_poll_us > 1000000)
+		return nr_fail(err, -EINVAL,
+			       "busy-poll %u us: more than one second", out->busy_poll_us);
+	if (out->block_timeout_ms > 1000)
+		return nr_fail(err, -EINVAL,
+			       "block timeout %u ms: more than one second",
+			       out->block_timeout_ms);
+	if (out->flags & ~known_flags)
+		return nr_fail(err, -EINVAL, "config: unknown flags 0x%x",
+			       out->flags & ~known_flags);
+	return 0;
+}
+
+static int choose_backend(struct netring_plug *p, char *err)
+{
+	enum netring_backend b = p->cfg.backend;
+
+	if (b == NETRING_BACKEND_AUTO) {
+		if (p->cfg.mode == NETRING_MODE_TAKE)
+			return nr_fail(err, -EOPNOTSUPP,
+				       "%s: take mode needs the AF_XDP backend (-b xdp), which this build does not have; "
+				       "monitor mode (AF_PACKET) leaves frames to the host",
+				       p->ifi.name);
+		b = NETRING_BACKEND_PACKET;
+	}
+	if (!backend_ops(b))
+		return nr_fail(err, -EOPNOTSUPP,
+			       "%s: the %s backend is not available in this build",
+			       p->ifi.name, netring_backend_name(b));
+	p->cfg.backend = b;
+	return 0;
+}
+
+int netring_open(struct netring **ringp, const char *ifname,
+		 const struct netring_config *cfg, char *errbuf)
+{
+	struct netring_plug p;
+	struct nr_link_counters ctr;
+	struct netring *r = NULL;
+	int rc;
+
+	if (errbuf)
+		errbuf[0] = '\0';
+	if (!ringp)
+		return nr_fail(errbuf, -EINVAL, "no place for the ring handle");
+	*ringp = NULL;
+	if (!ifname || !ifname[0])
+		return nr_fail(errbuf, -EINVAL, "no interface name");
+	if (strlen(ifname) >= NETRING_IFNAMSIZ)
+		return nr_fail(errbuf, -EINVAL,
+			       "%.32s...: interface names are at most %d characters",
+			       ifname, NETRING_IFNAMSIZ - 1);
+
+	rc = config_resolve(cfg, &p.cfg, errbuf);
+	if (rc)
+		return rc;
+
+	rc = nr_link_get(ifname, 0, &p.ifi, &ctr);
+	if (rc == -ENODEV)
+		return nr_fail(errbuf, rc, "%s: no such interface", ifname);
+	if (rc)
+		return nr_fail(errbuf, rc, "%s: cannot read the interface: %s",
+			       ifname, strerror(-rc));
+	if (!(p.ifi.flags & NETRING_IF_ETHERNET))
+		return nr_fail(errbuf, -EPROTOTYPE,
+			       "%s: not an Ethernet interface (link type %u%s%s)",
+			       ifname, p.ifi.type, p.ifi.kind[0] ? ", " : "",
+			       p.ifi.kind);
+
+	rc = choose_backend(&p, errbuf);
+	if (rc)
+		return rc;
+
+	rc = backend_ops(p.cfg.backend)->open(&p, &r, errbuf);
+	if (rc)
+		return rc;
+
+	r->break_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (r->break_fd < 0) {
+		rc = -errno;
+		r->ops->close(r);
+		return nr_fail(errbuf, rc, "eventfd: %s", strerror(-rc));
+	}
+	r->busy_poll_us = p.cfg.busy_poll_us;
+	r->if_base = ctr;
+	r->if_last = ctr;
+	snprintf(r->info.ifname, sizeof(r->info.ifname), "%s", p.ifi.name);
+	r->info.ifindex = p.ifi.ifindex;
+	r->info.backend = p.cfg.backend;
+	r->info.mode = p.cfg.mode;
+	r->info.ring_frames = p.cfg.ring_frames;
+	r->info.frame_size = p.cfg.frame_size;
+	r->info.frame_capacity = p.cfg.frame_size - NETRING_FRAME_HEADROOM;
+	r->info.queue = p.cfg.queue;
+	*ringp = r;
+	return 0;
+}
+
+void netring_close(struct netring *r)
+{
+	int break_fd;
+
+	if (!r)
+		return;
+	break_fd = r->break_fd;
+	r->ops->close(r);
+	if (break_fd >= 0)
+		close(break_fd);
+}
+
+int netring_get_info(const struct netring *r, struct netring_info *info,
+		     size_t size)
+{
+	if (!r || !info || !size)
+		return -EINVAL;
+	if (size > sizeof(*info)) {
+		memset((char *)info + sizeof(*info), 0, size - sizeof(*info));
+		size = sizeof(*info);
+	}
+	memcpy(info, &r->info, size);
+	return 0;
+}
+
+int netring_fd(const struct netring *r)
+{
+	return r ? r->fd : -EINVAL;
+}
+
+int netring_rx_burst(struct netring *r, struct netring_frame *frames,
+		     unsigned max)
+{
+	int n;
+
+	if (unlikely(!r || !frames))
+		return -EINVAL;
+	if (unlikely(!max))
+		return 0;
+	n = r->ops->rx_burst(r, frames, max);
+	if (likely(n > 0))
+		r->held += (unsigned)n;
+	return n;
+}
+
+int netring_rx_release(struct netring *r, unsigned n)
+{
+	if (unlikely(!r))
+		return -EINVAL;
+	if (unlikely(n > r->held))
+		return nr_set_error(r, -EINVAL,
+				    "release of %u frames, but only %u are held",
+				    n, r->held);
+	if (n) {
+		r->ops->rx_release(r, n);
+		r->held -= n;
+	}
+	return 0;
+}
+
+unsigned netring_rx_held(const struct netring *r)
+{
+	return r ? r->held : 0;
+}
+
+int netring_dispatch(struct netring *r, unsigned budget, netring_frame_fn fn,
+		     void *user)
+{
+	struct netring_frame frames[64];
+	int done = 0;
+
+	if (unlikely(!r || !fn))
+		return -EINVAL;
+	while (budget) {
+		unsigned want = budget < 64 ? budget : 64;
+		int n = netring_rx_burst(r, frames, want);
+
+		if (n <= 0)
+			return done ? done : n;
+		for (int i = 0; i < n; i++)
+			fn(&frames[i], user);
+		netring_rx_release(r, (unsigned)n);
+		done += n;
+		budget -= (unsigned)n;
+		if ((unsigned)n < want)
+			break;
+	}
+	return done;
+}
+
+int netring_break(struct netring *r)
+{
+	uint64_t one = 1;
+
+	if (!r)
+		return -EINVAL;
+	/* write(2) is async-signal-safe; the eventfd counter saturates far
+	 * beyond any number of breaks, so this cannot block (EFD_NONBLOCK). */
+	if (write(r->break_fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	return 0;
+}
+
+static int take_break(struct netring *r)
+{
+	uint64_t v;
+
+	return read(r->break_fd, &v, sizeof(v)) == sizeof(v);
+}
+
+/* Why the ring's socket reported an error, as -errno. */
+static int socket_error(struct netring *r)
+{
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr)
+		return nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
+				    strerror(soerr));
+	return nr_set_error(r, -ENETDOWN, "%s: the interface went away",
+			    r->info.ifname);
+}
+
+int netring_wait(struct netring *r, int timeout_ms)
+{
+	struct pollfd pfd[2];
+	int rc;
+
+	if (!r)
+		return -EINVAL;
+	if (r->ops->rx_ready(r))
+		return 1;
+	if (r->busy_poll_us && timeout_ms != 0) {
+		uint64_t end = nr_mono_ns() + (uint64_t)r->busy_poll_us * 1000;
+
+		do {
+			if (r->ops->rx_ready(r))
+				return 1;
+		} while (nr_mono_ns() < end);
+	}
+
+	pfd[0] = (struct pollfd){ .fd = r->fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = r->break_fd, .events = POLLIN };
+	rc = poll(pfd, 2, timeout_ms);
+	if (rc < 0)
+		return -errno;
+	if (pfd[1].revents & POLLIN) {
+		take_break(r);
+		return -ECANCELED;
+	}
+	if (rc == 0)
+		return r->ops->rx_ready(r) ? 1 : 0;
+	if (r->ops->rx_ready(r))
+		return 1;
+	if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+		return socket_error(r);
+	return 0;
+}
+
+int netring_stats_get(struct netring *r, struct netring_stats *st, size_t size)
+{
+	struct netring_backend_stats bs = { 0 };
+	struct nr_link_counters ctr;
+	struct netring_stats s = { 0 };
+	int rc;
+
+	if (!r || !st || !size)
+		return -EINVAL;
+	rc = r->ops->stats(r, &bs);
+	if (rc)
+		return rc;
+	/* An interface that is gone keeps the last count we saw. */
+	if (nr_link_get(NULL, r->info.ifindex, NULL, &ctr) == 0 &&
+	    ctr.rx_dropped >= r->if_base.rx_dropped &&
+	    ctr.rx_missed >= r->if_base.rx_missed)
+		r->if_last = ctr;
+
+	s.received = r->received;
+	s.bytes = r->bytes;
+	s.wire_bytes = r->wire_bytes;
+	s.truncated = r->truncated;
+	s.dropped_ring_full = bs.dropped_ring_full;
+	s.freezes = bs.freezes;
+	s.kernel_seen = bs.kernel_seen;
+	s.dropped_interface = r->if_last.rx_missed - r->if_base.rx_missed;
+	s.if_rx_dropped = r->if_last.rx_dropped - r->if_base.rx_dropped;
+	s.dropped = s.dropped_ring_full + s.dropped_interface;
+
+	if (size > sizeof(s)) {
+		memset((char *)st + sizeof(s), 0, size - sizeof(s));
+		size = sizeof(s);
+	}
+	memcpy(st, &s, size);
+	return 0;
+}

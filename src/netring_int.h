@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * netring_int.h - what the core and the backends share: the ring handle,
+ * the backend operations table, and small helpers.  Nothing here is public.
+ * The core knows no backend's details; a backend embeds `struct netring` in
+ * its own state and reaches that state with container_of().
+ */
+#ifndef NETRING_INT_H
+#define NETRING_INT_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "netring.h"
+
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Interface counters from rtnetlink (IFLA_STATS64). */
+struct nr_link_counters {
+	uint64_t rx_packets;
+	uint64_t rx_dropped;
+	uint64_t rx_missed; /* rx_missed_errors + rx_fifo_errors */
+};
+
+/* Counters a backend reads from its kernel side, as running totals. */
+struct netring_backend_stats {
+	uint64_t dropped_ring_full;
+	uint64_t freezes;
+	uint64_t kernel_seen;
+};
+
+/* What the core resolved before asking a backend to plug. */
+struct netring_plug {
+	struct netring_config cfg; /* validated, defaults filled in */
+	struct netring_if ifi;     /* the interface, as netlink saw it */
+};
+
+struct netring_ops {
+	const char *name;
+	/* Allocate the backend state, set r->fd and r->info.detail; fill *rp.
+	 * On failure return -errno and explain in err (NETRING_ERRBUF_SIZE). */
+	int (*open)(const struct netring_plug *p, struct netring **rp,
+		    char *err);
+	void (*close)(struct netring *r);
+	/* Fill up to max views; the core has checked max > 0. */
+	int (*rx_burst)(struct netring *r, struct netring_frame *f,
+			unsigned max);
+	/* Give back the n oldest held frames; the core checked n <= held. */
+	void (*rx_release)(struct netring *r, unsigned n);
+	/* Is a frame waiting?  Cheap, no syscall: used to busy-poll. */
+	bool (*rx_ready)(struct netring *r);
+	/* Read the kernel's counters into running totals. */
+	int (*stats)(struct netring *r, struct netring_backend_stats *st);
+};
+
+struct netring {
+	const struct netring_ops *ops;
+	int fd;       /* readable when frames wait (poll/epoll) */
+	int break_fd; /* eventfd written by netring_break() */
+	unsigned held;
+	uint32_t busy_poll_us;
+	struct netring_info info;
+	/* Delivered-frame counters; updated in the burst path. */
+	uint64_t received;
+	uint64_t bytes;
+	uint64_t wire_bytes;
+	uint64_t truncated;
+	/* The interface's counters when plugged, and the last values seen. */
+	struct nr_link_counters if_base;
+	struct nr_link_counters if_last;
+	char err[NETRING_ERRBUF_SIZE];
+};
+
+extern const struct netring_ops netring_packet_ops;
+
+/* Format an explanation into err (NETRING_ERRBUF_SIZE bytes); returns rc so
+ * a failure path can `return nr_fail(err, -EINVAL, "...")`. */
+int nr_fail(char *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Same, into the handle's last-error string. */
+int nr_set_error(struct netring *r, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* rtnetlink (netlink.c): facts and counters of links in our namespace. */
+int nr_link_get(const char *name, uint32_t ifindex, struct netring_if *ifi,
+		struct nr_link_counters *ctr);
+typedef int (*nr_link_fn)(const struct netring_if *ifi, void *user);
+int nr_link_each(nr_link_fn fn, void *user);
+
+static inline uint64_t nr_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t nr_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+#endif /* NETRING_INT_H */
