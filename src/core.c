@@ -362,17 +362,25 @@ static int take_break(struct netring *r)
 	return read(r->break_fd, &v, sizeof(v)) == sizeof(v);
 }
 
-/* Why the ring's socket reported an error, as -errno. */
+/*
+ * The ring's socket reported an error (reading SO_ERROR clears it).  An
+ * interface that went down is not an error for the caller: the kernel hooks
+ * the socket again when it comes back up.  One that is gone is.
+ */
 static int socket_error(struct netring *r)
 {
 	int soerr = 0;
 	socklen_t len = sizeof(soerr);
 
-	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr)
-		return nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
-				    strerror(soerr));
-	return nr_set_error(r, -ENETDOWN, "%s: the interface went away",
-			    r->info.ifname);
+	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (nr_link_get(NULL, r->info.ifindex, NULL, NULL) == -ENODEV)
+		return nr_set_error(r, -ENODEV, "%s: the interface went away",
+				    r->info.ifname);
+	if (soerr == 0 || soerr == ENETDOWN)
+		return 0;
+	return nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
+			    strerror(soerr));
 }
 
 int netring_wait(struct netring *r, int timeout_ms)
