@@ -8,11 +8,7 @@
  * walk a block's frames in place and give the block back only when every
  * frame taken from it has been released.
  */
-#include <arpa/inet.h>
 #include <linux/filter.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,38 +17,16 @@
 #include <unistd.h>
 
 #include "netring_int.h"
+#include "tpacket_v3.h"
 
-#define VLAN_TAG_LEN 4
 #define BLOCK_SIZE_MIN 4096u
 #define BLOCK_SIZE_MAX (4u << 20)
 #define BLOCKS_WANTED 64u
 
 struct packet_ring {
 	struct netring base;
-	uint8_t *map;
+	struct tp3_reader rd;
 	size_t map_len;
-	uint32_t block_size;
-	uint32_t block_mask; /* block count - 1; the count is a power of two */
-	uint32_t capacity;   /* longest frame delivered whole */
-	uint32_t ifindex;
-	bool vlan_restore;
-	bool check_pkttype; /* look at each frame's sll_pkttype: */
-	bool skip_outgoing; /* the kernel lacks PACKET_IGNORE_OUTGOING */
-
-	/*
-	 * Reader state.  Blocks rel_blk .. rel_blk+walked-1 have been read to
-	 * the end and wait for their frames to be released; blk_cur (which is
-	 * rel_blk+walked) is being read when `reading`, else it is the block we
-	 * wait for.  taken[b] counts frames of block b delivered, not released.
-	 */
-	uint32_t rel_blk;
-	uint32_t walked;
-	uint32_t blk_cur;
-	uint32_t left;
-	bool reading;
-	const uint8_t *pkt;
-	uint32_t *taken;
-
 	struct netring_backend_stats totals;
 };
 
@@ -61,180 +35,27 @@ static inline struct packet_ring *to_packet(struct netring *r)
 	return container_of(r, struct packet_ring, base);
 }
 
-static inline struct tpacket_block_desc *block_at(const struct packet_ring *p,
-						  uint32_t b)
-{
-	return (struct tpacket_block_desc *)(p->map + (size_t)b * p->block_size);
-}
-
-static inline bool block_is_ours(const struct packet_ring *p, uint32_t b)
-{
-	/* Pairs with the kernel's smp_wmb() before it sets TP_STATUS_USER:
-	 * the frames of the block are visible once we see the status. */
-	return __atomic_load_n(&block_at(p, b)->hdr.bh1.block_status,
-			       __ATOMIC_ACQUIRE) &
-	       TP_STATUS_USER;
-}
-
-static inline void block_give_back(struct packet_ring *p, uint32_t b)
-{
-	/* Orders our reads (and VLAN rewrites) of the block before the kernel
-	 * may refill it. */
-	__atomic_store_n(&block_at(p, b)->hdr.bh1.block_status, TP_STATUS_KERNEL,
-			 __ATOMIC_RELEASE);
-}
-
-/* Give back the read-to-the-end blocks whose frames are all released. */
-static inline void give_back_done(struct packet_ring *p)
-{
-	while (p->walked && p->taken[p->rel_blk] == 0) {
-		block_give_back(p, p->rel_blk);
-		p->rel_blk = (p->rel_blk + 1) & p->block_mask;
-		p->walked--;
-	}
-}
-
-static inline void finish_block(struct packet_ring *p)
-{
-	p->reading = false;
-	p->walked++;
-	p->blk_cur = (p->blk_cur + 1) & p->block_mask;
-	give_back_done(p);
-}
-
-/* Put a tag the kernel stripped back in front of the EtherType, in the
- * headroom PACKET_RESERVE keeps in front of the frame (as libpcap does). */
-static inline uint8_t *vlan_restore(uint8_t *mac, uint16_t tpid, uint16_t tci)
-{
-	uint16_t be_tpid = htons(tpid), be_tci = htons(tci);
-
-	memmove(mac - VLAN_TAG_LEN, mac, 2 * ETH_ALEN);
-	mac -= VLAN_TAG_LEN;
-	memcpy(mac + 2 * ETH_ALEN, &be_tpid, 2);
-	memcpy(mac + 2 * ETH_ALEN + 2, &be_tci, 2);
-	return mac;
-}
-
 static int packet_rx_burst(struct netring *r, struct netring_frame *f,
 			   unsigned max)
 {
-	struct packet_ring *p = to_packet(r);
-	uint64_t bytes = 0, wire_bytes = 0;
-	unsigned n = 0, truncated = 0;
+	struct tp3_counts c = { 0 };
+	unsigned n = tp3_read(&to_packet(r)->rd, f, max, &c);
 
-	while (n < max) {
-		const struct tpacket3_hdr *h;
-		uint32_t status, snap, wire;
-		uint16_t flags = 0;
-		uint8_t *mac;
-
-		if (!p->reading) {
-			const struct tpacket_block_desc *bd;
-
-			if (p->walked > p->block_mask ||
-			    !block_is_ours(p, p->blk_cur))
-				break;
-			bd = block_at(p, p->blk_cur);
-			p->left = bd->hdr.bh1.num_pkts;
-			p->pkt = (const uint8_t *)bd +
-				 bd->hdr.bh1.offset_to_first_pkt;
-			p->reading = true;
-			if (unlikely(!p->left)) {
-				finish_block(p);
-				continue;
-			}
-		}
-
-		h = (const struct tpacket3_hdr *)p->pkt;
-		status = h->tp_status;
-		mac = (uint8_t *)p->pkt + h->tp_mac;
-		snap = h->tp_snaplen;
-		wire = h->tp_len;
-
-		if (unlikely(p->check_pkttype)) {
-			const struct sockaddr_ll *sll =
-				(const void *)(p->pkt + TPACKET_ALIGN(sizeof(*h)));
-
-			if (sll->sll_pkttype == PACKET_OUTGOING) {
-				if (p->skip_outgoing)
-					goto next;
-				flags |= NETRING_FRAME_OUTGOING;
-			}
-		}
-
-		if (unlikely(status & TP_STATUS_VLAN_VALID)) {
-			flags |= NETRING_FRAME_VLAN;
-			f[n].vlan_tci = h->hv1.tp_vlan_tci;
-			if (p->vlan_restore && snap >= 2 * ETH_ALEN) {
-				uint16_t tpid = (status & TP_STATUS_VLAN_TPID_VALID) ?
-							h->hv1.tp_vlan_tpid :
-							ETH_P_8021Q;
-
-				mac = vlan_restore(mac, tpid, h->hv1.tp_vlan_tci);
-				snap += VLAN_TAG_LEN;
-				wire += VLAN_TAG_LEN;
-				flags |= NETRING_FRAME_VLAN_RESTORED;
-				if (snap > p->capacity)
-					snap = p->capacity;
-			}
-		} else {
-			f[n].vlan_tci = 0;
-		}
-		if (unlikely(snap < wire)) {
-			flags |= NETRING_FRAME_TRUNCATED;
-			truncated++;
-		}
-		if (status & TP_STATUS_TS_RAW_HARDWARE)
-			flags |= NETRING_FRAME_TS_HARDWARE;
-		else
-			flags |= NETRING_FRAME_TS_SOFTWARE;
-
-		f[n].data = mac;
-		f[n].len = snap;
-		f[n].wire_len = wire;
-		f[n].ts_ns = (uint64_t)h->tp_sec * 1000000000ull + h->tp_nsec;
-		f[n].ifindex = p->ifindex;
-		f[n].flags = flags;
-		bytes += snap;
-		wire_bytes += wire;
-		n++;
-		p->taken[p->blk_cur]++;
-next:
-		if (--p->left == 0)
-			finish_block(p);
-		else
-			p->pkt += h->tp_next_offset;
-	}
 	r->received += n;
-	r->bytes += bytes;
-	r->wire_bytes += wire_bytes;
-	r->truncated += truncated;
+	r->bytes += c.bytes;
+	r->wire_bytes += c.wire_bytes;
+	r->truncated += c.truncated;
 	return (int)n;
 }
 
 static void packet_rx_release(struct netring *r, unsigned n)
 {
-	struct packet_ring *p = to_packet(r);
-
-	while (n) {
-		uint32_t *t = &p->taken[p->rel_blk];
-		uint32_t k = *t < n ? *t : n;
-
-		*t -= k;
-		n -= k;
-		if (*t || !p->walked)
-			break; /* the rest of the held frames are in this block */
-		give_back_done(p);
-	}
+	tp3_release(&to_packet(r)->rd, n);
 }
 
 static bool packet_rx_ready(struct netring *r)
 {
-	struct packet_ring *p = to_packet(r);
-
-	if (p->reading)
-		return true;
-	return p->walked <= p->block_mask && block_is_ours(p, p->blk_cur);
+	return tp3_ready(&to_packet(r)->rd);
 }
 
 static int packet_stats(struct netring *r, struct netring_backend_stats *st)
@@ -260,9 +81,9 @@ static void packet_close(struct netring *r)
 
 	if (r->fd >= 0)
 		close(r->fd);
-	if (p->map)
-		munmap(p->map, p->map_len);
-	free(p->taken);
+	if (p->rd.map)
+		munmap(p->rd.map, p->map_len);
+	free(p->rd.taken);
 	free(p);
 }
 
@@ -331,9 +152,9 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 	p->base.ops = &netring_packet_ops;
 	p->base.fd = fd;
 	p->base.break_fd = -1;
-	p->ifindex = pl->ifi.ifindex;
-	p->capacity = cfg->frame_size - NETRING_FRAME_HEADROOM;
-	p->vlan_restore = !(cfg->flags & NETRING_CF_NO_VLAN_RESTORE);
+	p->rd.ifindex = pl->ifi.ifindex;
+	p->rd.capacity = cfg->frame_size - NETRING_FRAME_HEADROOM;
+	p->rd.vlan_restore = !(cfg->flags & NETRING_CF_NO_VLAN_RESTORE);
 
 	v = TPACKET_V3;
 	rc = sockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v), err,
@@ -341,7 +162,7 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 	if (rc)
 		goto fail;
 	/* Room in front of each frame to put a stripped VLAN tag back. */
-	v = VLAN_TAG_LEN;
+	v = TP3_VLAN_TAG_LEN;
 	rc = sockopt(fd, SOL_PACKET, PACKET_RESERVE, &v, sizeof(v), err,
 		     "PACKET_RESERVE");
 	if (rc)
@@ -349,7 +170,7 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 	{
 		/* The kernel cuts each frame to what the filter returns: this
 		 * is what keeps a frame inside its slot. */
-		struct sock_filter snap = BPF_STMT(BPF_RET | BPF_K, p->capacity);
+		struct sock_filter snap = BPF_STMT(BPF_RET | BPF_K, p->rd.capacity);
 		struct sock_fprog prog = { .len = 1, .filter = &snap };
 
 		rc = sockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
@@ -361,33 +182,34 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 		v = 1;
 		if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v,
 			       sizeof(v)) < 0)
-			p->skip_outgoing = true; /* before 4.20: do it here */
+			p->rd.skip_outgoing = true; /* before 4.20: do it here */
 	}
-	p->check_pkttype = p->skip_outgoing || (cfg->flags & NETRING_CF_OUTGOING);
+	p->rd.check_pkttype = p->rd.skip_outgoing ||
+			      (cfg->flags & NETRING_CF_OUTGOING);
 
-	p->block_size = choose_block_size(total, cfg->frame_size);
+	p->rd.block_size = choose_block_size(total, cfg->frame_size);
 	memset(&req, 0, sizeof(req));
-	req.tp_block_size = p->block_size;
-	req.tp_block_nr = (uint32_t)(total / p->block_size);
+	req.tp_block_size = p->rd.block_size;
+	req.tp_block_nr = (uint32_t)(total / p->rd.block_size);
 	req.tp_frame_size = cfg->frame_size;
 	req.tp_frame_nr = (uint32_t)(total / cfg->frame_size);
 	req.tp_retire_blk_tov = cfg->block_timeout_ms;
-	p->block_mask = req.tp_block_nr - 1;
+	p->rd.block_mask = req.tp_block_nr - 1;
 	rc = sockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req), err,
 		     "PACKET_RX_RING");
 	if (rc)
 		goto fail;
 	p->map_len = (size_t)total;
-	p->map = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_POPULATE, fd, 0);
-	if (p->map == MAP_FAILED) {
-		p->map = NULL;
+	p->rd.map = mmap(NULL, p->map_len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (p->rd.map == MAP_FAILED) {
+		p->rd.map = NULL;
 		rc = nr_fail(err, -errno, "mmap of the %zu-byte ring: %s",
 			     p->map_len, strerror(errno));
 		goto fail;
 	}
-	p->taken = calloc(req.tp_block_nr, sizeof(*p->taken));
-	if (!p->taken) {
+	p->rd.taken = calloc(req.tp_block_nr, sizeof(*p->rd.taken));
+	if (!p->rd.taken) {
 		rc = nr_fail(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -420,7 +242,7 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 
 	snprintf(p->base.info.detail, sizeof(p->base.info.detail),
 		 "AF_PACKET TPACKET_V3, %u blocks of %u KiB, block timeout %u ms",
-		 req.tp_block_nr, p->block_size >> 10, cfg->block_timeout_ms);
+		 req.tp_block_nr, p->rd.block_size >> 10, cfg->block_timeout_ms);
 	*rp = &p->base;
 	return 0;
 fail:
