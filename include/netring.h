@@ -129,6 +129,65 @@ enum netring_config_flags {
 	NETRING_CF_OUTGOING = 1u << 1, /* also frames the host sends (monitor) */
 	NETRING_CF_NO_VLAN_RESTORE = 1u << 2, /* leave a stripped 802.1Q tag
 					       * in vlan_tci only */
+	/*
+	 * With backend AUTO: when AF_XDP cannot plug (another XDP program is
+	 * attached, a missing capability, ...), plug AF_PACKET instead, in
+	 * monitor mode (the host keeps its frames; no match is applied), and
+	 * say why in errbuf, in info.note and with NETRING_INFO_FALLBACK.
+	 * Without this flag such an open fails.
+	 */
+	NETRING_CF_FALLBACK = 1u << 3,
+};
+
+/*
+ * Which frames an AF_XDP ring takes (the xdp backend only; other backends
+ * refuse a match).  A frame is taken when it satisfies every criterion
+ * named in `fields`, or when it is an ARP request for `arp_ipv4`
+ * (NETRING_MATCH_ARP_FOR); every other frame goes to the host untouched.
+ * `fields` zero: every frame.  Criteria look through up to two VLAN tags.
+ */
+enum netring_match_fields {
+	/* The destination MAC is one of macs[0 .. mac_count-1].  The device
+	 * is told to accept them while plugged (a unicast filter entry, or
+	 * promiscuous mode where it has no filter).  Broadcast and multicast
+	 * frames are never "to" one of them: they, and so ARP requests, stay
+	 * with the host. */
+	NETRING_MATCH_DST_MAC = 1u << 0,
+	NETRING_MATCH_ETHERTYPE = 1u << 1, /* the EtherType after any tags */
+	NETRING_MATCH_IP_PROTO = 1u << 2,  /* IPv4 protocol / IPv6 next header */
+	/* UDP or TCP destination port (with IP_PROTO: that protocol's only).
+	 * IP fragments after the first carry no port and do not match. */
+	NETRING_MATCH_DST_PORT = 1u << 3,
+	/* Also take ARP requests asking for arp_ipv4, so an application that
+	 * owns an address can answer them; other ARP stays with the host. */
+	NETRING_MATCH_ARP_FOR = 1u << 4,
+};
+
+#define NETRING_MATCH_MACS_MAX 8
+
+struct netring_match {
+	uint32_t fields;    /* enum netring_match_fields; 0: every frame */
+	uint32_t mac_count; /* 1 .. NETRING_MATCH_MACS_MAX with DST_MAC */
+	uint8_t macs[NETRING_MATCH_MACS_MAX][6];
+	uint16_t ethertype; /* host byte order */
+	uint16_t dst_port;  /* host byte order */
+	uint8_t ip_proto;   /* IPPROTO_*; with DST_PORT: UDP or TCP */
+	uint8_t arp_ipv4[4]; /* network byte order, as on the wire */
+	uint8_t reserved[3]; /* zero */
+};
+
+/* Where the xdp backend attaches its XDP program. */
+enum netring_xdp_attach {
+	NETRING_XDP_ATTACH_AUTO = 0, /* native, generic if native is refused */
+	NETRING_XDP_ATTACH_NATIVE,   /* in the driver, or fail */
+	NETRING_XDP_ATTACH_GENERIC,  /* in the stack, after the skb is built */
+};
+
+/* How the xdp backend binds its AF_XDP sockets. */
+enum netring_xdp_bind {
+	NETRING_XDP_BIND_AUTO = 0,  /* zero-copy, copy if the driver refuses */
+	NETRING_XDP_BIND_ZEROCOPY,  /* zero-copy, or fail */
+	NETRING_XDP_BIND_COPY,      /* the kernel copies each frame into UMEM */
 };
 
 #define NETRING_QUEUE_ALL (-1)
@@ -149,6 +208,20 @@ struct netring_config {
 	 */
 	uint32_t block_timeout_ms;
 	uint32_t flags; /* enum netring_config_flags */
+	/* The xdp backend (AF_XDP).  Zero: every frame, AUTO, AUTO.  TAKE
+	 * mode only: an XDP program cannot leave the host a copy.  frame_size
+	 * must be 2048 or 4096 (one UMEM chunk, the kernel's limits). */
+	struct netring_match match;
+	uint32_t xdp_attach; /* enum netring_xdp_attach */
+	uint32_t xdp_bind;   /* enum netring_xdp_bind */
+	/*
+	 * The pcap backend: how fast to replay the file, in thousandths of
+	 * its own pace.  0 (the default): as fast as the application takes
+	 * frames; 1000: the file's pace (frame k is handed over once
+	 * ts_k - ts_0 has passed since the first was); 2000: twice as fast.
+	 * At most 1000000.  Other backends ignore it.
+	 */
+	uint32_t replay_speed_permille;
 };
 
 struct netring;
@@ -180,6 +253,14 @@ NETRING_API int netring_backend_parse(const char *name);
 enum netring_info_flags {
 	NETRING_INFO_XDP_NATIVE = 1u << 0,
 	NETRING_INFO_XDP_ZEROCOPY = 1u << 1,
+	NETRING_INFO_XDP_GENERIC = 1u << 2, /* XDP in the stack (skb mode) */
+	/* Frames longer than a slot arrive in pieces (XDP_USE_SG) and are
+	 * delivered cut to the slot, flagged TRUNCATED; without it the
+	 * kernel drops them (dropped_no_buffer). */
+	NETRING_INFO_XDP_MULTIBUF = 1u << 3,
+	NETRING_INFO_XDP_META_TIMESTAMP = 1u << 4, /* the program stamps frames */
+	NETRING_INFO_XDP_META_VLAN = 1u << 5, /* stripped tags come back */
+	NETRING_INFO_FALLBACK = 1u << 6, /* not the backend asked for: see note */
 };
 
 struct netring_info {
@@ -193,6 +274,10 @@ struct netring_info {
 	int32_t queue;
 	uint32_t flags; /* enum netring_info_flags */
 	char detail[96]; /* how the backend set itself up, for people */
+	/* Why the setup differs from what was asked (a fallback to AF_PACKET,
+	 * generic instead of native XDP, ...), for people; "" if it does not. */
+	char note[160];
+	uint32_t queues; /* RX queues plugged (one socket each) */
 };
 
 NETRING_API int netring_get_info(const struct netring *r,
@@ -313,10 +398,285 @@ struct netring_stats {
 	 * host has no VLAN device), so adding it would count frames twice.
 	 */
 	uint64_t if_rx_dropped;
+	/*
+	 * AF_XDP (zero on other backends).  dropped_no_buffer is the socket's
+	 * rx_dropped: no free slot for the frame, or a frame longer than a
+	 * slot when multi-buffer is not available.  dropped_redirect counts
+	 * frames the program matched but found no socket for (they went to
+	 * the host).  Both are part of `dropped`; rx_ring_full is in
+	 * dropped_ring_full.  The rest is for information: xdp_matched and
+	 * xdp_passed are the program's counts of frames it took and left to
+	 * the host, xdp_fill_empty counts times the kernel found no free slot
+	 * (events, not frames), xdp_invalid_descs descriptors it rejected.
+	 */
+	uint64_t dropped_no_buffer;
+	uint64_t dropped_redirect;
+	uint64_t xdp_matched;
+	uint64_t xdp_passed;
+	uint64_t xdp_fill_empty;
+	uint64_t xdp_invalid_descs;
+	/*
+	 * Frames the kernel hook put in the ring that the application has
+	 * not taken yet (kernel_seen - received - the ring-level drops).
+	 * Read after the last burst, it is what was left in the ring at the
+	 * end: received + dropped + unread accounts for every frame.
+	 */
+	uint64_t unread;
 };
 
 NETRING_API int netring_stats_get(struct netring *r, struct netring_stats *st,
 				  size_t size);
+
+/* ------------------------------------------------------------------------
+ * What an interface can do for the xdp backend (for `netring ls`)
+ * ------------------------------------------------------------------------ */
+
+enum netring_if_caps_flags {
+	/* The kernel said which XDP features the driver has (Linux 6.3+,
+	 * the "netdev" generic netlink family); without this flag the
+	 * feature flags below are unknown, not absent. */
+	NETRING_CAP_XDP_FEATURES_KNOWN = 1u << 0,
+	NETRING_CAP_XDP_NATIVE = 1u << 1,   /* the driver runs XDP and redirects */
+	NETRING_CAP_XDP_ZEROCOPY = 1u << 2, /* AF_XDP zero-copy */
+	NETRING_CAP_XDP_MULTIBUF = 1u << 3, /* native XDP of frames > a page */
+	NETRING_CAP_XDP_META_TIMESTAMP = 1u << 4, /* metadata kfuncs: */
+	NETRING_CAP_XDP_META_HASH = 1u << 5,
+	NETRING_CAP_XDP_META_VLAN = 1u << 6,
+	NETRING_CAP_XDP_ATTACHED = 1u << 7, /* an XDP program is attached now */
+};
+
+struct netring_if_caps {
+	uint32_t flags;        /* enum netring_if_caps_flags */
+	uint32_t zc_max_segs;  /* zero-copy buffers per frame; 0: unknown */
+	/* The XDP program attached now, if NETRING_CAP_XDP_ATTACHED. */
+	uint32_t xdp_prog_id;
+	uint32_t xdp_attach;   /* enum netring_xdp_attach: NATIVE or GENERIC */
+	char xdp_prog_name[16];
+	uint32_t reserved[8];  /* zero; room for later facts */
+};
+
+/*
+ * Probe interface `name` of the caller's network namespace: which XDP
+ * features its driver has and which program is attached.  `size` is
+ * sizeof(*caps) as compiled.  Needs no privilege for the features; the
+ * attached program's name needs CAP_SYS_ADMIN (else the name is "").
+ * Errors: -ENODEV, -EINVAL, or a netlink errno.
+ */
+NETRING_API int netring_if_probe(const char *name, struct netring_if_caps *caps,
+				 size_t size);
+
+/* ------------------------------------------------------------------------
+ * Shared slot ring
+ * ------------------------------------------------------------------------
+ *
+ * A single-producer/single-consumer ring of fixed-size slots in one shared,
+ * page-aligned mapping, for handing frames over where no kernel ring
+ * exists: the TAP and pcap backends deliver through one, and two threads or
+ * two processes can share one.  One side produces and the other consumes.
+ * A handle (the one that created the ring, or one attached by descriptor
+ * or by name) may serve one producer thread and one consumer thread at
+ * the same time: its two sides share no private state.  There are no
+ * locks: the sides share two indices, ordered with acquire/release, and
+ * each keeps a private copy of the other's.
+ *
+ * Binary layout, version 1.  Native byte order; offsets in bytes from the
+ * start of the mapping (page-aligned).  Three 64-byte lines, then slots:
+ *
+ *	  0 u32 magic         NETRING_RING_MAGIC, written last by the creator
+ *	  4 u32 version       NETRING_RING_VERSION
+ *	  8 u32 hdr_size      bytes of header defined: 192
+ *	 12 u32 slots_offset  where slot storage starts: 4096
+ *	 16 u32 slot_size     bytes per slot, descriptor included; power of 2
+ *	 20 u32 slot_count    power of two
+ *	 24 u32 flags         0 (none defined in version 1)
+ *	 28 u32 reserved      0
+ *	 32 u64 map_size      bytes of the mapping, a multiple of the page
+ *	 64 u32 prod          producer index                 \
+ *	 72 u64 dropped       frames dropped: the ring was full  | written by
+ *	 80 u64 truncated     frames cut to fit their slot       | the producer
+ *	 88 u64 produced      frames committed                  /  only
+ *	128 u32 cons          consumer index: written by the consumer only
+ *	slots_offset + (i & (slot_count - 1)) * slot_size: the slot of index i
+ *
+ * Indices are free-running uint32_t, masked on access and compared by
+ * unsigned subtraction: slots [cons, prod) hold frames, so prod - cons is
+ * never more than slot_count.  Each slot starts with a 32-byte descriptor,
+ * followed by the frame bytes (slot_size - 32 of them at most):
+ *
+ *	  0 u32 len       bytes stored
+ *	  4 u32 wire_len  length of the frame (> len: it was cut)
+ *	  8 u64 ts_ns
+ *	 16 u32 ifindex
+ *	 20 u16 vlan_tci
+ *	 22 u16 flags     enum netring_frame_flags
+ *	 24 u64 reserved
+ *
+ * Both sides take every offset and size from the header (slot i is always
+ * at slots_offset + (i & mask) * slot_size).  Attaching checks the magic,
+ * the version and that every size fits the mapping before anything else
+ * is read, and refuses a ring that fails (-EBADMSG, or -EPROTONOSUPPORT
+ * for another version) with a message; a consumer also refuses indices or
+ * slot lengths that a corrupt producer left out of bounds (-EBADMSG).
+ *
+ * Data ownership.  netring_ring_peek() fills views that point into the
+ * shared mapping; nothing is copied.  A view stays valid until the frame is
+ * released with netring_ring_release() (oldest first, as with
+ * netring_rx_release()); the producer reuses a slot only after that.  A
+ * producer in another process is trusted to keep to this, so treat the
+ * bytes as input from that process.
+ */
+
+#define NETRING_RING_MAGIC 0x4e52534cu /* "NRSL" as a big-endian u32 */
+#define NETRING_RING_VERSION 1u
+#define NETRING_RING_HDR_SIZE 192u
+#define NETRING_RING_SLOTS_OFFSET 4096u
+#define NETRING_RING_SLOT_DESC 32u /* descriptor in front of a slot's bytes */
+#define NETRING_RING_SLOT_SIZE_MIN 64u
+#define NETRING_RING_SLOT_SIZE_MAX (1u << 20)
+#define NETRING_RING_SLOTS_MIN 2u
+#define NETRING_RING_SLOTS_MAX (1u << 24)
+/* slot_count * slot_size is at most NETRING_RING_BYTES_MAX (1 GiB). */
+
+struct netring_ring;
+
+struct netring_ring_opts {
+	size_t sz;           /* sizeof(struct netring_ring_opts) */
+	uint32_t slot_count; /* power of two; default 4096 */
+	uint32_t slot_size;  /* power of two, descriptor included; default 2048 */
+	/*
+	 * NULL (the default): the ring lives in an anonymous memfd, sealed
+	 * against shrinking; share it by passing netring_ring_fd() (fork,
+	 * SCM_RIGHTS).  Otherwise a POSIX shared-memory name ("/name"),
+	 * created exclusively (-EEXIST if it exists) and unlinked when the
+	 * creating handle is closed.
+	 */
+	const char *shm_name;
+	uint32_t mode;        /* permission bits of the object; default 0600 */
+	uint32_t first_index; /* where both indices start; default 0 (tests
+			       * start near UINT32_MAX to cross the wrap) */
+};
+
+/*
+ * Create a ring.  `opts` may be NULL (defaults).  `errbuf`, if not NULL,
+ * receives NETRING_ERRBUF_SIZE bytes of explanation on failure.  Errors:
+ * -EINVAL (an option, named in errbuf), -EEXIST (shm_name exists), -ENOMEM,
+ * or the errno of the failing system call.
+ */
+NETRING_API int netring_ring_create(struct netring_ring **ringp,
+				    const struct netring_ring_opts *opts,
+				    char *errbuf);
+
+/*
+ * Map the ring in `fd` (which must be open read-write; it is duplicated,
+ * the caller keeps its own) or in shared-memory object `shm_name`, after
+ * validating its header as described above.  Errors: -EBADMSG (not a ring,
+ * or a corrupt one: errbuf says what is wrong), -EPROTONOSUPPORT, -EBADF,
+ * -ENOENT, -EACCES, -ENOMEM.
+ */
+NETRING_API int netring_ring_attach_fd(struct netring_ring **ringp, int fd,
+				       char *errbuf);
+NETRING_API int netring_ring_attach_name(struct netring_ring **ringp,
+					 const char *shm_name, char *errbuf);
+
+/* Unmap and close; the creator of a named ring also unlinks the name.
+ * NULL is fine. */
+NETRING_API void netring_ring_close(struct netring_ring *ring);
+
+/* The ring's descriptor (memfd or shm), to hand to another process. */
+NETRING_API int netring_ring_fd(const struct netring_ring *ring);
+
+struct netring_ring_info {
+	uint32_t slot_count;
+	uint32_t slot_size;
+	uint32_t slot_capacity; /* frame bytes a slot holds: slot_size - 32 */
+	uint32_t reserved;
+	uint64_t map_size;
+};
+
+NETRING_API int netring_ring_get_info(const struct netring_ring *ring,
+				      struct netring_ring_info *info,
+				      size_t size);
+
+/*
+ * Producer.  Reserve up to `n` free slots: returns how many were reserved
+ * (0 when the ring is full), with indices *idx .. *idx + count - 1.  Write
+ * each frame with netring_ring_slot_fill() (a copy, cut to the slot) or
+ * into netring_ring_slot_data() and describe it with
+ * netring_ring_slot_set(), then publish them, oldest first, with
+ * netring_ring_commit(), or hand the newest back unused with
+ * netring_ring_cancel().  A frame that found no slot is the producer's to
+ * count with netring_ring_drop().  -EINVAL for a count larger than what is
+ * reserved; -EBADMSG when the consumer's index is out of bounds.
+ */
+NETRING_API int netring_ring_reserve(struct netring_ring *ring, unsigned n,
+				     uint32_t *idx);
+/* NULL when idx is not reserved. */
+NETRING_API uint8_t *netring_ring_slot_data(struct netring_ring *ring,
+					    uint32_t idx);
+/* Describe reserved slot `idx` from f (f->data is not used): f->len bytes
+ * were written, cut to the slot capacity (and flagged TRUNCATED) if more;
+ * wire_len is raised to len if lower.  Returns the length stored, or
+ * -EINVAL when idx is not reserved. */
+NETRING_API int netring_ring_slot_set(struct netring_ring *ring, uint32_t idx,
+				      const struct netring_frame *f);
+/* Copy frame f into reserved slot `idx`, cut to the slot if longer (never
+ * written past it) and flagged.  Returns the length stored, or -EINVAL. */
+NETRING_API int netring_ring_slot_fill(struct netring_ring *ring, uint32_t idx,
+				       const struct netring_frame *f);
+NETRING_API int netring_ring_commit(struct netring_ring *ring, unsigned n);
+NETRING_API int netring_ring_cancel(struct netring_ring *ring, unsigned n);
+NETRING_API void netring_ring_drop(struct netring_ring *ring, unsigned n);
+/* Copy n frames in, as many as there is room for, in order; the rest are
+ * dropped and counted.  Returns how many were stored. */
+NETRING_API int netring_ring_push(struct netring_ring *ring,
+				  const struct netring_frame *frames,
+				  unsigned n);
+
+/*
+ * Consumer.  Fill up to `max` views of the oldest frames not yet taken:
+ * returns how many (0: none waiting), or -EBADMSG when the producer left
+ * an index or a slot length out of bounds (nothing is read then).
+ * netring_ring_release() gives back the `n` oldest taken frames (-EINVAL if
+ * fewer are held).
+ */
+NETRING_API int netring_ring_peek(struct netring_ring *ring,
+				  struct netring_frame *frames, unsigned max);
+NETRING_API int netring_ring_release(struct netring_ring *ring, unsigned n);
+
+/* The producer's running totals, as read from the shared header. */
+struct netring_ring_stats {
+	uint64_t produced;  /* frames committed */
+	uint64_t dropped;   /* frames that found the ring full */
+	uint64_t truncated; /* frames cut to the slot */
+	uint32_t waiting;   /* committed and not yet released */
+	uint32_t reserved;
+};
+
+NETRING_API int netring_ring_stats_get(const struct netring_ring *ring,
+				       struct netring_ring_stats *st,
+				       size_t size);
+
+/*
+ * The TAP and pcap backends deliver through a ring like this one.
+ *
+ * TAP (NETRING_BACKEND_TAP, or an interface name "tap:NAME" with backend
+ * AUTO): NAME is a TAP device the application owns.  It is created when
+ * missing (and removed again on netring_close()) or attached to when it
+ * exists and is a TAP; the host configures its side (address, up).  Frames
+ * the host sends into it are delivered whole, VLAN tags in place.
+ * dropped_ring_full counts frames the kernel dropped because they were not
+ * read in time (the TAP's tx_dropped since plug).
+ *
+ * pcap (NETRING_BACKEND_PCAP): the "interface name" is the path of a pcap
+ * or pcapng file of Ethernet frames (-EPROTOTYPE otherwise), of any length
+ * (no 15-character limit).  Frames keep the file's timestamps and lengths;
+ * a record the capture had cut comes with len < wire_len, flagged
+ * TRUNCATED.  Frames come as fast as they are taken, or paced by
+ * replay_speed_permille.  At the end of the file netring_rx_burst() returns
+ * 0 and netring_wait() returns -ENODATA (-EBADMSG if the file is damaged;
+ * netring_error() says where); netring_fd() is readable then, so an epoll
+ * loop also sees the end.
+ */
 
 #ifdef __cplusplus
 }

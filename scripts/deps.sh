@@ -4,8 +4,12 @@
 # is missing.  A no-op when everything is there.
 set -eu
 
-PACKAGES="cmake make gcc clang pkg-config libpcap-dev tcpdump tshark iproute2 \
-ethtool iputils-ping util-linux libcap2-bin"
+# build: compilers, libpcap, libbpf and bpftool (the XDP program is compiled
+# with clang and embedded as a skeleton), clang's sanitizer and libFuzzer
+# runtimes; tests: iproute2, ethtool, ping, tcpdump, tshark, setpriv.
+PACKAGES="cmake make gcc clang pkg-config libpcap-dev libbpf-dev bpftool \
+libclang-rt-14-dev tcpdump tshark iproute2 ethtool iputils-ping util-linux \
+libcap2-bin"
 
 missing=""
 for p in $PACKAGES; do

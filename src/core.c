@@ -76,6 +76,14 @@ static const struct netring_ops *backend_ops(enum netring_backend b)
 	switch (b) {
 	case NETRING_BACKEND_PACKET:
 		return &netring_packet_ops;
+	case NETRING_BACKEND_TAP:
+		return &netring_tap_ops;
+	case NETRING_BACKEND_PCAP:
+		return &netring_pcap_ops;
+#ifdef NETRING_HAVE_XDP
+	case NETRING_BACKEND_XDP:
+		return &netring_xdp_ops;
+#endif
 	default:
 		return NULL;
 	}
@@ -95,7 +103,8 @@ static int config_resolve(const struct netring_config *in,
 			  struct netring_config *out, char *err)
 {
 	const uint32_t known_flags = NETRING_CF_PROMISC | NETRING_CF_OUTGOING |
-				     NETRING_CF_NO_VLAN_RESTORE;
+				     NETRING_CF_NO_VLAN_RESTORE |
+				     NETRING_CF_FALLBACK;
 
 	memset(out, 0, sizeof(*out));
 	if (in) {
@@ -167,23 +176,111 @@ static int config_resolve(const struct netring_config *in,
 	return 0;
 }
 
+static bool config_has_xdp_choices(const struct netring_config *cfg)
+{
+	return cfg->match.fields || cfg->xdp_attach || cfg->xdp_bind;
+}
+
 static int choose_backend(struct netring_plug *p, char *err)
 {
 	enum netring_backend b = p->cfg.backend;
 
 	if (b == NETRING_BACKEND_AUTO) {
+#ifdef NETRING_HAVE_XDP
+		/* Only an XDP program can take frames from the host. */
+		b = p->cfg.mode == NETRING_MODE_TAKE ? NETRING_BACKEND_XDP :
+						       NETRING_BACKEND_PACKET;
+#else
 		if (p->cfg.mode == NETRING_MODE_TAKE)
 			return nr_fail(err, -EOPNOTSUPP,
 				       "%s: take mode needs the AF_XDP backend (-b xdp), which this build does not have; "
 				       "monitor mode (AF_PACKET) leaves frames to the host",
 				       p->ifi.name);
 		b = NETRING_BACKEND_PACKET;
+#endif
 	}
 	if (!backend_ops(b))
 		return nr_fail(err, -EOPNOTSUPP,
 			       "%s: the %s backend is not available in this build",
 			       p->ifi.name, netring_backend_name(b));
+	if (b != NETRING_BACKEND_XDP && config_has_xdp_choices(&p->cfg))
+		return nr_fail(err, -EINVAL,
+			       "%s: a match, XDP attach or bind mode needs the xdp backend, not %s",
+			       p->ifi.name, netring_backend_name(b));
 	p->cfg.backend = b;
+	return 0;
+}
+
+/*
+ * AUTO chose AF_XDP and it could not plug; the caller allowed falling back
+ * (NETRING_CF_FALLBACK): AF_PACKET, which can only watch, so in monitor
+ * mode and without the match.  Config errors are not plug failures and are
+ * reported as they are.
+ */
+static int open_fallback(struct netring_plug *p, struct netring **rp,
+			 int xdp_rc, char *errbuf)
+{
+	char why[NETRING_ERRBUF_SIZE], note[2 * NETRING_ERRBUF_SIZE];
+	size_t len;
+	int rc;
+
+	if (xdp_rc == -EINVAL || xdp_rc == -ENOMEM || xdp_rc == -ENODEV)
+		return xdp_rc;
+	snprintf(why, sizeof(why), "%s", errbuf ? errbuf : "");
+	p->cfg.backend = NETRING_BACKEND_PACKET;
+	p->cfg.mode = NETRING_MODE_MONITOR;
+	memset(&p->cfg.match, 0, sizeof(p->cfg.match));
+	p->cfg.xdp_attach = 0;
+	p->cfg.xdp_bind = 0;
+	if (p->cfg.queue > 0)
+		p->cfg.queue = NETRING_QUEUE_ALL; /* AF_PACKET sees them all */
+	rc = netring_packet_ops.open(p, rp, errbuf);
+	if (rc) {
+		char packet_why[NETRING_ERRBUF_SIZE];
+
+		snprintf(packet_why, sizeof(packet_why), "%s", errbuf ? errbuf : "");
+		return nr_fail(errbuf, xdp_rc, "xdp: %.110s; fallback to AF_PACKET: %.110s",
+			       why, packet_why);
+	}
+	snprintf(note, sizeof(note),
+		 "fell back to AF_PACKET in monitor mode (the host keeps its frames; no match): %s",
+		 why);
+	/* info.note is shorter than errbuf: the start says what happened. */
+	len = strnlen(note, sizeof((*rp)->info.note) - 1);
+	memcpy((*rp)->info.note, note, len);
+	(*rp)->info.note[len] = '\0';
+	(*rp)->info.flags |= NETRING_INFO_FALLBACK;
+	nr_fail(errbuf, 0, "%s", note);
+	return 0;
+}
+
+/*
+ * A TAP device the backend may create, or a pcap file, is no link of our
+ * namespace to look up: "tap:NAME" asks for the TAP backend, and a backend
+ * with no_link takes the name as given, in p->source.
+ */
+static int source_resolve(struct netring_plug *p, const char **ifname,
+			  char *err)
+{
+	const struct netring_ops *ops;
+
+	p->source = NULL;
+	if (strncmp(*ifname, "tap:", 4) == 0) {
+		if (p->cfg.backend != NETRING_BACKEND_AUTO &&
+		    p->cfg.backend != NETRING_BACKEND_TAP)
+			return nr_fail(err, -EINVAL,
+				       "%.64s: a tap: name is for the tap backend, not %s",
+				       *ifname, netring_backend_name(p->cfg.backend));
+		p->cfg.backend = NETRING_BACKEND_TAP;
+		*ifname += 4;
+		if (!**ifname)
+			return nr_fail(err, -EINVAL, "tap: names no device");
+	}
+	ops = backend_ops(p->cfg.backend);
+	if (ops && ops->no_link) {
+		memset(&p->ifi, 0, sizeof(p->ifi));
+		p->source = *ifname;
+	}
 	return 0;
 }
 
@@ -191,8 +288,9 @@ int netring_open(struct netring **ringp, const char *ifname,
 		 const struct netring_config *cfg, char *errbuf)
 {
 	struct netring_plug p;
-	struct nr_link_counters ctr;
+	struct nr_link_counters ctr = { 0 };
 	struct netring *r = NULL;
+	enum netring_backend want;
 	int rc;
 
 	if (errbuf)
@@ -202,32 +300,40 @@ int netring_open(struct netring **ringp, const char *ifname,
 	*ringp = NULL;
 	if (!ifname || !ifname[0])
 		return nr_fail(errbuf, -EINVAL, "no interface name");
-	if (strlen(ifname) >= NETRING_IFNAMSIZ)
-		return nr_fail(errbuf, -EINVAL,
-			       "%.32s...: interface names are at most %d characters",
-			       ifname, NETRING_IFNAMSIZ - 1);
 
 	rc = config_resolve(cfg, &p.cfg, errbuf);
 	if (rc)
 		return rc;
+	rc = source_resolve(&p, &ifname, errbuf);
+	if (rc)
+		return rc;
+	if (!p.source && strlen(ifname) >= NETRING_IFNAMSIZ)
+		return nr_fail(errbuf, -EINVAL,
+			       "%.32s...: interface names are at most %d characters",
+			       ifname, NETRING_IFNAMSIZ - 1);
 
-	rc = nr_link_get(ifname, 0, &p.ifi, &ctr);
+	rc = p.source ? 0 : nr_link_get(ifname, 0, &p.ifi, &ctr);
 	if (rc == -ENODEV)
 		return nr_fail(errbuf, rc, "%s: no such interface", ifname);
 	if (rc)
 		return nr_fail(errbuf, rc, "%s: cannot read the interface: %s",
 			       ifname, strerror(-rc));
-	if (!(p.ifi.flags & NETRING_IF_ETHERNET))
+	if (!p.source && !(p.ifi.flags & NETRING_IF_ETHERNET))
 		return nr_fail(errbuf, -EPROTOTYPE,
 			       "%s: not an Ethernet interface (link type %u%s%s)",
 			       ifname, p.ifi.type, p.ifi.kind[0] ? ", " : "",
 			       p.ifi.kind);
 
+	want = p.cfg.backend;
 	rc = choose_backend(&p, errbuf);
 	if (rc)
 		return rc;
 
 	rc = backend_ops(p.cfg.backend)->open(&p, &r, errbuf);
+	if (rc && want == NETRING_BACKEND_AUTO &&
+	    p.cfg.backend == NETRING_BACKEND_XDP &&
+	    (p.cfg.flags & NETRING_CF_FALLBACK))
+		rc = open_fallback(&p, &r, rc, errbuf);
 	if (rc)
 		return rc;
 
@@ -238,16 +344,24 @@ int netring_open(struct netring **ringp, const char *ifname,
 		return nr_fail(errbuf, rc, "eventfd: %s", strerror(-rc));
 	}
 	r->busy_poll_us = p.cfg.busy_poll_us;
+	/* A source's backend named itself; a TAP's counters start now. */
+	if (p.source && r->info.ifindex)
+		nr_link_get(NULL, r->info.ifindex, NULL, &ctr);
 	r->if_base = ctr;
 	r->if_last = ctr;
-	snprintf(r->info.ifname, sizeof(r->info.ifname), "%s", p.ifi.name);
-	r->info.ifindex = p.ifi.ifindex;
+	if (!p.source) {
+		snprintf(r->info.ifname, sizeof(r->info.ifname), "%s",
+			 p.ifi.name);
+		r->info.ifindex = p.ifi.ifindex;
+	}
 	r->info.backend = p.cfg.backend;
 	r->info.mode = p.cfg.mode;
 	r->info.ring_frames = p.cfg.ring_frames;
 	r->info.frame_size = p.cfg.frame_size;
 	r->info.frame_capacity = p.cfg.frame_size - NETRING_FRAME_HEADROOM;
 	r->info.queue = p.cfg.queue;
+	if (!r->info.queues)
+		r->info.queues = 1;
 	*ringp = r;
 	return 0;
 }
@@ -392,6 +506,9 @@ int netring_wait(struct netring *r, int timeout_ms)
 		return -EINVAL;
 	if (r->ops->rx_ready(r))
 		return 1;
+	rc = r->ops->ended ? r->ops->ended(r) : 0;
+	if (rc)
+		return rc;
 	if (r->busy_poll_us && timeout_ms != 0) {
 		uint64_t end = nr_mono_ns() + (uint64_t)r->busy_poll_us * 1000;
 
@@ -446,7 +563,18 @@ int netring_stats_get(struct netring *r, struct netring_stats *st, size_t size)
 	s.kernel_seen = bs.kernel_seen;
 	s.dropped_interface = r->if_last.rx_missed - r->if_base.rx_missed;
 	s.if_rx_dropped = r->if_last.rx_dropped - r->if_base.rx_dropped;
-	s.dropped = s.dropped_ring_full + s.dropped_interface;
+	s.dropped_no_buffer = bs.dropped_no_buffer;
+	s.dropped_redirect = bs.dropped_redirect;
+	s.xdp_matched = bs.xdp_matched;
+	s.xdp_passed = bs.xdp_passed;
+	s.xdp_fill_empty = bs.xdp_fill_empty;
+	s.xdp_invalid_descs = bs.xdp_invalid_descs;
+	s.dropped = s.dropped_ring_full + s.dropped_interface +
+		    s.dropped_no_buffer + s.dropped_redirect;
+	/* Frames still arrive while we compute: never below zero. */
+	if (s.kernel_seen > s.received + (s.dropped - s.dropped_interface))
+		s.unread = s.kernel_seen - s.received -
+			   (s.dropped - s.dropped_interface);
 
 	if (size > sizeof(s)) {
 		memset((char *)st + sizeof(s), 0, size - sizeof(s));

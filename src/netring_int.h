@@ -35,12 +35,22 @@ struct netring_backend_stats {
 	uint64_t dropped_ring_full;
 	uint64_t freezes;
 	uint64_t kernel_seen;
+	/* AF_XDP; see struct netring_stats. */
+	uint64_t dropped_no_buffer;
+	uint64_t dropped_redirect;
+	uint64_t xdp_matched;
+	uint64_t xdp_passed;
+	uint64_t xdp_fill_empty;
+	uint64_t xdp_invalid_descs;
 };
 
 /* What the core resolved before asking a backend to plug. */
 struct netring_plug {
 	struct netring_config cfg; /* validated, defaults filled in */
 	struct netring_if ifi;     /* the interface, as netlink saw it */
+	/* Backends with no_link: the TAP name or the file path, as given
+	 * (ifi is then all zero); NULL otherwise. */
+	const char *source;
 };
 
 struct netring_ops {
@@ -59,6 +69,14 @@ struct netring_ops {
 	bool (*rx_ready)(struct netring *r);
 	/* Read the kernel's counters into running totals. */
 	int (*stats)(struct netring *r, struct netring_backend_stats *st);
+	/* The name is not a link of our namespace (a TAP the backend may
+	 * create, a file): the core looks nothing up and the backend fills
+	 * r->info.ifname and ifindex itself. */
+	bool no_link;
+	/* NULL, or: 0 while frames may still come, -errno once none ever
+	 * will (pcap: -ENODATA at the end of the file, with r->err set);
+	 * netring_wait() returns it when no frame is waiting. */
+	int (*ended)(struct netring *r);
 };
 
 struct netring {
@@ -80,6 +98,10 @@ struct netring {
 };
 
 extern const struct netring_ops netring_packet_ops;
+#ifdef NETRING_HAVE_XDP
+extern const struct netring_ops netring_xdp_ops;
+#endif
+extern const struct netring_ops netring_tap_ops, netring_pcap_ops;
 
 /* Format an explanation into err (NETRING_ERRBUF_SIZE bytes); returns rc so
  * a failure path can `return nr_fail(err, -EINVAL, "...")`. */
