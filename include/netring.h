@@ -273,7 +273,7 @@ struct netring_info {
 	uint32_t frame_capacity; /* longest frame delivered whole */
 	int32_t queue;
 	uint32_t flags; /* enum netring_info_flags */
-	char detail[96]; /* how the backend set itself up, for people */
+	char detail[128]; /* how the backend set itself up, for people */
 	/* Why the setup differs from what was asked (a fallback to AF_PACKET,
 	 * generic instead of native XDP, ...), for people; "" if it does not. */
 	char note[160];
