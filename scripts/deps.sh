@@ -6,10 +6,11 @@ set -eu
 
 # build: compilers, libpcap, libbpf and bpftool (the XDP program is compiled
 # with clang and embedded as a skeleton), clang's sanitizer and libFuzzer
-# runtimes; tests: iproute2, ethtool, ping, tcpdump, tshark, setpriv.
+# runtimes; tests: iproute2, ethtool, ping, tcpdump, tshark, setpriv and
+# prlimit, jq; checks: cppcheck, clang-tidy, valgrind.
 PACKAGES="cmake make gcc clang pkg-config libpcap-dev libbpf-dev bpftool \
 libclang-rt-14-dev tcpdump tshark iproute2 ethtool iputils-ping util-linux \
-libcap2-bin"
+libcap2-bin jq cppcheck clang-tidy valgrind"
 
 missing=""
 for p in $PACKAGES; do

@@ -401,11 +401,23 @@ static int xdp_ended(struct netring *r)
 		int soerr = 0;
 		socklen_t len = sizeof(soerr);
 
-		if (getsockopt(x->q[k].fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
-		    soerr)
-			x->gone = nr_set_error(r, -soerr, "%s: %s (the interface went away?)",
-					       r->info.ifname, strerror(soerr));
+		if (getsockopt(x->q[k].fd, SOL_SOCKET, SO_ERROR, &soerr, &len) ||
+		    !soerr)
+			continue;
+		/* The same answer as the packet backend's for a removed
+		 * interface (the socket itself only says ENETDOWN). */
+		if (nr_link_get(NULL, x->ifindex, NULL, NULL) == -ENODEV)
+			x->gone = nr_set_error(r, -ENODEV,
+					       "%s: the interface went away",
+					       r->info.ifname);
+		else
+			x->gone = nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
+					       strerror(soerr));
 	}
+	if (!x->gone && nr_xdp_prog_detached(&x->prog))
+		x->gone = nr_set_error(r, -ENOLINK,
+				       "%s: netring's XDP program was detached by another program; no frame can arrive: unplug and plug again",
+				       r->info.ifname);
 	return x->gone;
 }
 

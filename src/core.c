@@ -488,9 +488,12 @@ static int socket_error(struct netring *r)
 
 	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
 		soerr = errno;
+	/* Kept: the error is read (and cleared) once, and a removed
+	 * interface never comes back to this socket. */
 	if (nr_link_get(NULL, r->info.ifindex, NULL, NULL) == -ENODEV)
-		return nr_set_error(r, -ENODEV, "%s: the interface went away",
-				    r->info.ifname);
+		return r->gone = nr_set_error(r, -ENODEV,
+					      "%s: the interface went away",
+					      r->info.ifname);
 	if (soerr == 0 || soerr == ENETDOWN)
 		return 0;
 	return nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
@@ -506,6 +509,8 @@ int netring_wait(struct netring *r, int timeout_ms)
 		return -EINVAL;
 	if (r->ops->rx_ready(r))
 		return 1;
+	if (r->gone)
+		return r->gone;
 	rc = r->ops->ended ? r->ops->ended(r) : 0;
 	if (rc)
 		return rc;

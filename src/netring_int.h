@@ -85,6 +85,7 @@ struct netring {
 	int break_fd; /* eventfd written by netring_break() */
 	unsigned held;
 	uint32_t busy_poll_us;
+	int gone; /* -ENODEV once the interface was removed: it stays so */
 	struct netring_info info;
 	/* Delivered-frame counters; updated in the burst path. */
 	uint64_t received;

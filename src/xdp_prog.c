@@ -357,3 +357,17 @@ int nr_xdp_prog_counters(const struct nr_xdp_prog *p,
 			out[i] += p->percpu[c].n[i];
 	return 0;
 }
+
+/* Another process detached our BPF link (`bpftool link detach`): the link
+ * still exists but is bound to no device, and no frame will come. */
+bool nr_xdp_prog_detached(const struct nr_xdp_prog *p)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (p->link_fd < 0 ||
+	    bpf_obj_get_info_by_fd(p->link_fd, &info, &len))
+		return false;
+	return info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == 0;
+}

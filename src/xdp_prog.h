@@ -76,6 +76,10 @@ int nr_xdp_prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 /* Detach (only our link), clear our XSKMAP entries, free.  Idempotent. */
 void nr_xdp_prog_unplug(struct nr_xdp_prog *p);
 
+/* true when another process detached the program's BPF link: the link
+ * is bound to no device any more and no frame can arrive. */
+bool nr_xdp_prog_detached(const struct nr_xdp_prog *p);
+
 /* The program's counters summed over CPUs. */
 int nr_xdp_prog_counters(const struct nr_xdp_prog *p,
 			 uint64_t out[NR_XSK_COUNTERS]);
