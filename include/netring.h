@@ -276,7 +276,7 @@ struct netring_info {
 	char detail[128]; /* how the backend set itself up, for people */
 	/* Why the setup differs from what was asked (a fallback to AF_PACKET,
 	 * generic instead of native XDP, ...), for people; "" if it does not. */
-	char note[160];
+	char note[256];
 	uint32_t queues; /* RX queues plugged (one socket each) */
 };
 
@@ -358,8 +358,11 @@ NETRING_API int netring_dispatch(struct netring *r, unsigned budget,
  * First spins for the configured busy_poll_us, then sleeps in poll() on the
  * ring's descriptor; never a fixed sleep.  Returns 1 when frames are waiting,
  * 0 on timeout, -ECANCELED when netring_break() was called (the break is
- * consumed), -EINTR on a signal, -ENETDOWN / -ENODEV when the interface went
- * away.
+ * consumed), -EINTR on a signal.  An interface that goes down is not an
+ * error (receiving resumes when it is up again).  -ENODEV when the
+ * interface was removed, and on every later call; -ENOLINK (xdp) when
+ * another process detached netring's XDP program: no frame can arrive,
+ * unplug and plug again; -ENODATA at the end of a pcap file.
  */
 NETRING_API int netring_wait(struct netring *r, int timeout_ms);
 

@@ -297,6 +297,15 @@ static int pcap_source_open(const struct netring_plug *pl, struct netring **rp,
 		return nr_fail(err, -EINVAL,
 			       "replay speed %u: at most %u thousandths of the file's pace",
 			       cfg->replay_speed_permille, REPLAY_SPEED_MAX);
+	/* A file has no host to take frames from, and no wire. */
+	if (cfg->mode == NETRING_MODE_TAKE)
+		return nr_fail(err, -EOPNOTSUPP,
+			       "%s: a pcap file is read, not taken from a host: use monitor mode",
+			       path);
+	if (cfg->flags & (NETRING_CF_PROMISC | NETRING_CF_OUTGOING))
+		return nr_fail(err, -EINVAL,
+			       "%s: promiscuous mode and outgoing frames mean nothing for a file",
+			       path);
 	if (cfg->queue > 0)
 		return nr_fail(err, -EOPNOTSUPP,
 			       "%.200s: a file has no queues; queue %d cannot be chosen",

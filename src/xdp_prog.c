@@ -263,7 +263,7 @@ static const char *refusal(int rc, enum netring_xdp_attach mode)
 	}
 }
 
-int nr_xdp_prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
+static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 		     char *note, size_t note_size, char *err)
 {
 	enum netring_xdp_attach modes[2];
@@ -370,4 +370,26 @@ bool nr_xdp_prog_detached(const struct nr_xdp_prog *p)
 	    bpf_obj_get_info_by_fd(p->link_fd, &info, &len))
 		return false;
 	return info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == 0;
+}
+
+/* libbpf logs to stderr through one process-wide hook.  The library never
+ * prints: every failure is explained in errbuf instead, so the hook is
+ * silenced while we load and attach, and the caller's is put back. */
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+int nr_xdp_prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
+		     char *note, size_t note_size, char *err)
+{
+	libbpf_print_fn_t caller_hook = libbpf_set_print(libbpf_quiet);
+	int rc = prog_plug(p, req, note, note_size, err);
+
+	libbpf_set_print(caller_hook);
+	return rc;
 }

@@ -213,6 +213,15 @@ static void test_informational(void)
 		      "{\"name\":\"lo\",\"ifindex\":1,\"mac\":\"00:00:00:00:00:00\",");
 	expect_output(ARGS("ls", "-a", "--json"), CONTAINS,
 		      "\"ethernet\":false,\"loopback\":true,\"type\":772,");
+	/* The xdp backend's facts follow the link's, keys always present. */
+	expect_output(ARGS("ls", "-a", "--json"), CONTAINS,
+		      "\"rx_queues\":1,\"tx_queues\":1,\"kind\":\"\",\"xdp_features_known\":");
+	expect_output(ARGS("ls", "-a"), STARTS,
+		      "NAME             INDEX  MAC                  MTU  STATE          RXQ  TXQ  TYPE        KIND            XDP     ZC  MB  META         PROG\n");
+	expect_output(ARGS("dump", "-h"), CONTAINS,
+		      "\n       netring dump -r FILE [OPTIONS]\n");
+	expect_output(ARGS("dump", "--help"), CONTAINS, "--match-arp-for IP");
+	expect_output(ARGS("dump", "--help"), CONTAINS, "--replay-speed X");
 }
 
 static void test_usage_errors(void)
@@ -224,7 +233,8 @@ static void test_usage_errors(void)
 		     ARGS("ls", "--bogus"));
 	expect_error(2, "netring: ls: unexpected argument 'eth0'",
 		     ARGS("ls", "eth0"));
-	expect_error(2, "netring: dump: dump needs an interface (-i IFACE)",
+	expect_error(2,
+		     "netring: dump: dump needs an interface (-i IFACE) or a file (-r FILE)",
 		     ARGS("dump"));
 	expect_error(2, "netring: dump: option '-i' needs a value",
 		     ARGS("dump", "-i"));
@@ -274,6 +284,87 @@ static void test_bad_values(void)
 		     ARGS("dump", "-i", "abcdefghijklmnop"));
 	expect_error(2, "netring: dump: --stats xml: the only format is 'json'",
 		     ARGS("dump", "-i", "nosuch0", "--stats", "xml"));
+}
+
+/* The options of the xdp, tap and pcap backends, refused before any plug. */
+static void test_bad_backend_options(void)
+{
+	expect_error(2,
+		     "netring: dump: --match-mac '02:00:00:00:00:1': not a MAC address (six pairs of hex digits, e.g. 02:00:00:00:00:01)",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--match-mac",
+			  "02:00:00:00:00:1"));
+	expect_error(2,
+		     "netring: dump: --match-mac 03:00:00:00:00:01: a group address; only unicast destinations can be taken",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--match-mac",
+			  "03:00:00:00:00:01"));
+	expect_error(2,
+		     "netring: dump: --match-mac 02:00:00:00:00:09: at most 8 addresses",
+		     ARGS("dump", "-i", "nosuch0", "--take",
+			  "--match-mac", "02:00:00:00:00:01",
+			  "--match-mac", "02:00:00:00:00:02",
+			  "--match-mac", "02:00:00:00:00:03",
+			  "--match-mac", "02:00:00:00:00:04",
+			  "--match-mac", "02:00:00:00:00:05",
+			  "--match-mac", "02:00:00:00:00:06",
+			  "--match-mac", "02:00:00:00:00:07",
+			  "--match-mac", "02:00:00:00:00:08",
+			  "--match-mac", "02:00:00:00:00:09"));
+	expect_error(2,
+		     "netring: dump: --match-ethertype 0x05dc: out of range (0x0600 to 0xffff; below are 802.3 lengths)",
+		     ARGS("dump", "-i", "nosuch0", "--take",
+			  "--match-ethertype", "0x05dc"));
+	expect_error(2,
+		     "netring: dump: --match-ethertype '0x': not a hexadecimal EtherType (e.g. 0x88b5)",
+		     ARGS("dump", "-i", "nosuch0", "--take",
+			  "--match-ethertype", "0x"));
+	expect_error(2,
+		     "netring: dump: --match-proto 'gre': not udp, tcp, icmp, icmpv6 or a protocol number",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--match-proto",
+			  "gre"));
+	expect_error(2,
+		     "netring: dump: --match-port 70000: out of range (0 to 65535)",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--match-port",
+			  "70000"));
+	expect_error(2,
+		     "netring: dump: --match-arp-for '192.0.2.01': not an IPv4 address (e.g. 192.0.2.1)",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--match-arp-for",
+			  "192.0.2.01"));
+	expect_error(2,
+		     "netring: dump: --xdp-mode offload: one of auto, native, generic",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--xdp-mode",
+			  "offload"));
+	expect_error(2, "netring: dump: --bind zc: one of auto, zerocopy, copy",
+		     ARGS("dump", "-i", "nosuch0", "--take", "--bind", "zc"));
+	expect_error(2,
+		     "netring: dump: -b xdp takes frames from the host: add --take (to watch them, use -b packet)",
+		     ARGS("dump", "-i", "nosuch0", "-b", "xdp"));
+	expect_error(2,
+		     "netring: dump: --match-port needs take mode (--take): only the xdp backend applies it, and it takes frames",
+		     ARGS("dump", "-i", "nosuch0", "--match-port", "53"));
+	expect_error(2,
+		     "netring: dump: --fallback is for -b auto (from xdp to packet), not packet",
+		     ARGS("dump", "-i", "nosuch0", "-b", "packet", "--take",
+			  "--fallback"));
+	expect_error(2,
+		     "netring: dump: -i and -r exclude each other: plug an interface or read a file",
+		     ARGS("dump", "-i", "nosuch0", "-r", "in.pcap"));
+	expect_error(2,
+		     "netring: dump: --replay-speed '1/2': not a speed (e.g. 1, 0.5 or 4; 0: as fast as possible)",
+		     ARGS("dump", "-r", "in.pcap", "--replay-speed", "1/2"));
+	expect_error(2,
+		     "netring: dump: --replay-speed 1000.5: out of range (0 to 1000, at most 3 decimals)",
+		     ARGS("dump", "-r", "in.pcap", "--replay-speed", "1000.5"));
+	expect_error(2,
+		     "netring: dump: --replay-speed is about the -r file; there is none",
+		     ARGS("dump", "-i", "nosuch0", "--replay-speed", "1"));
+	expect_error(2,
+		     "netring: dump: -i tap:abcdefghijklmnop: TAP names are at most 15 characters",
+		     ARGS("dump", "-i", "tap:abcdefghijklmnop"));
+	expect_error(2, "netring: dump: -i tap:: no TAP name after 'tap:'",
+		     ARGS("dump", "-i", "tap:"));
+	expect_error(2,
+		     "netring: dump: -i tap:nrc0 is for the tap backend, not -b packet",
+		     ARGS("dump", "-i", "tap:nrc0", "-b", "packet"));
 }
 
 /* Refusals that come from the library, and need no capability. */
@@ -378,6 +469,7 @@ int main(int argc, char **argv)
 	test_informational();
 	test_usage_errors();
 	test_bad_values();
+	test_bad_backend_options();
 	test_library_refusals();
 	test_pcap_path();
 	test_runtime_refusals();

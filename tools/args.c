@@ -3,6 +3,7 @@
  * args.c - the netring command line, parsed strictly: a value is taken
  * whole or refused with a reason, so a typo never turns into a default.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -75,6 +76,129 @@ int arg_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms)
 	return 0;
 }
 
+int arg_parse_permille(const char *s, uint32_t max_permille, uint32_t *out)
+{
+	uint64_t whole = 0, frac = 0;
+	const char *p = s;
+	int decimals = 0;
+	bool too_big = false;
+
+	if (!s || !is_digit(s[0]))
+		return -EINVAL;
+	for (; is_digit(*p); p++) {
+		if (whole > max_permille / 1000)
+			too_big = true;
+		else
+			whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!is_digit(*p))
+			return -EINVAL;
+		for (; is_digit(*p); p++, decimals++)
+			if (decimals < 3)
+				frac = frac * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p)
+		return -EINVAL;
+	if (decimals > 3)
+		return -ERANGE;
+	for (; decimals < 3; decimals++)
+		frac *= 10;
+	whole = whole * 1000 + frac;
+	if (too_big || whole > max_permille)
+		return -ERANGE;
+	*out = (uint32_t)whole;
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int arg_parse_mac(const char *s, uint8_t mac[6])
+{
+	uint8_t m[6];
+
+	if (!s || strlen(s) != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		const char *p = s + 3 * i;
+		int hi = hex_value(p[0]), lo = hex_value(p[1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':'))
+			return -EINVAL;
+		m[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, m, sizeof(m));
+	return 0;
+}
+
+int arg_parse_ethertype(const char *s, uint16_t *out)
+{
+	const char *p = s;
+	uint32_t v = 0;
+	bool too_big = false;
+
+	if (!s)
+		return -EINVAL;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (hex_value(*p) < 0)
+		return -EINVAL;
+	for (; *p; p++) {
+		int d = hex_value(*p);
+
+		if (d < 0)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)d;
+		if (v > 0xffff) {
+			too_big = true;
+			v = 0xffff;
+		}
+	}
+	if (too_big || v < 0x0600)
+		return -ERANGE;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int arg_parse_ip_proto(const char *s, uint8_t *out)
+{
+	static const struct {
+		const char *name;
+		uint8_t proto;
+	} names[] = {
+		{ "icmp", 1 },
+		{ "tcp", 6 },
+		{ "udp", 17 },
+		{ "icmpv6", 58 },
+	};
+	uint64_t v;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i].name) == 0) {
+			*out = names[i].proto;
+			return 0;
+		}
+	}
+	rc = arg_parse_u64(s, 0, 255, &v);
+	if (rc)
+		return rc;
+	*out = (uint8_t)v;
+	return 0;
+}
+
 /* Explain a failed arg_parse_u64() of `opt`'s value `s`. */
 static int number_error(char *err, size_t errsize, const char *opt,
 			const char *s, int rc, uint64_t min, uint64_t max)
@@ -137,11 +261,19 @@ enum dump_long_only {
 	OPT_RING_FRAMES,
 	OPT_FRAME_SIZE,
 	OPT_BUSY_POLL,
-	OPT_QUEUE,
 	OPT_OUTGOING,
 	OPT_PROMISC,
 	OPT_TAKE,
 	OPT_STATS,
+	OPT_XDP_MODE,
+	OPT_BIND,
+	OPT_MATCH_MAC,
+	OPT_MATCH_ETHERTYPE,
+	OPT_MATCH_PROTO,
+	OPT_MATCH_PORT,
+	OPT_MATCH_ARP_FOR,
+	OPT_FALLBACK,
+	OPT_REPLAY_SPEED,
 };
 
 static const struct option dump_options[] = {
@@ -156,13 +288,174 @@ static const struct option dump_options[] = {
 	{ "ring-frames", required_argument, NULL, OPT_RING_FRAMES },
 	{ "frame-size", required_argument, NULL, OPT_FRAME_SIZE },
 	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
-	{ "queue", required_argument, NULL, OPT_QUEUE },
+	{ "queue", required_argument, NULL, 'Q' },
 	{ "outgoing", no_argument, NULL, OPT_OUTGOING },
 	{ "promisc", no_argument, NULL, OPT_PROMISC },
 	{ "take", no_argument, NULL, OPT_TAKE },
 	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "match-mac", required_argument, NULL, OPT_MATCH_MAC },
+	{ "match-ethertype", required_argument, NULL, OPT_MATCH_ETHERTYPE },
+	{ "match-proto", required_argument, NULL, OPT_MATCH_PROTO },
+	{ "match-port", required_argument, NULL, OPT_MATCH_PORT },
+	{ "match-arp-for", required_argument, NULL, OPT_MATCH_ARP_FOR },
+	{ "fallback", no_argument, NULL, OPT_FALLBACK },
+	{ "read", required_argument, NULL, 'r' },
+	{ "replay-speed", required_argument, NULL, OPT_REPLAY_SPEED },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* -i tap:NAME: NAME is a TAP device's name, created if missing. */
+static int tap_name_check(const char *v, char *err, size_t errsize)
+{
+	size_t len = strlen(v + strlen(TAP_PREFIX));
+
+	if (!len) {
+		snprintf(err, errsize, "-i %s: no TAP name after 'tap:'", v);
+		return -EINVAL;
+	}
+	if (len >= NETRING_IFNAMSIZ) {
+		snprintf(err, errsize,
+			 "-i %s: TAP names are at most %d characters", v,
+			 NETRING_IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int match_mac_add(struct netring_match *m, const char *v, char *err,
+			 size_t errsize)
+{
+	uint8_t mac[6];
+
+	if (arg_parse_mac(v, mac)) {
+		snprintf(err, errsize,
+			 "--match-mac '%s': not a MAC address (six pairs of hex digits, e.g. 02:00:00:00:00:01)",
+			 v);
+		return -EINVAL;
+	}
+	/* The library would refuse it too, but only after -w made a file. */
+	if (mac[0] & 1) {
+		snprintf(err, errsize,
+			 "--match-mac %s: a group address; only unicast destinations can be taken",
+			 v);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < m->mac_count; i++) {
+		if (memcmp(m->macs[i], mac, sizeof(mac)) == 0) {
+			snprintf(err, errsize, "--match-mac %s: given twice", v);
+			return -EINVAL;
+		}
+	}
+	if (m->mac_count == NETRING_MATCH_MACS_MAX) {
+		snprintf(err, errsize, "--match-mac %s: at most %d addresses", v,
+			 NETRING_MATCH_MACS_MAX);
+		return -EINVAL;
+	}
+	memcpy(m->macs[m->mac_count++], mac, sizeof(mac));
+	m->fields |= NETRING_MATCH_DST_MAC;
+	return 0;
+}
+
+/* The options only the xdp backend takes (a match, attach, bind). */
+static int xdp_option(struct dump_args *a, int c, const char *v, char *err,
+		      size_t errsize)
+{
+	static const char *const attach_names[] = { "auto", "native",
+						    "generic" };
+	static const char *const bind_names[] = { "auto", "zerocopy", "copy" };
+	struct netring_match *m = &a->cfg.match;
+	const char *opt = NULL;
+	uint64_t n;
+	int rc = 0;
+
+	switch (c) {
+	case OPT_XDP_MODE:
+		opt = "--xdp-mode";
+		rc = -EINVAL;
+		for (uint32_t i = 0; i < 3; i++) {
+			if (strcmp(v, attach_names[i]) == 0) {
+				a->cfg.xdp_attach = i; /* enum order */
+				rc = 0;
+			}
+		}
+		if (rc)
+			snprintf(err, errsize,
+				 "--xdp-mode %s: one of auto, native, generic", v);
+		break;
+	case OPT_BIND:
+		opt = "--bind";
+		rc = -EINVAL;
+		for (uint32_t i = 0; i < 3; i++) {
+			if (strcmp(v, bind_names[i]) == 0) {
+				a->cfg.xdp_bind = i; /* enum order */
+				rc = 0;
+			}
+		}
+		if (rc)
+			snprintf(err, errsize,
+				 "--bind %s: one of auto, zerocopy, copy", v);
+		break;
+	case OPT_MATCH_MAC:
+		opt = "--match-mac";
+		rc = match_mac_add(m, v, err, errsize);
+		break;
+	case OPT_MATCH_ETHERTYPE:
+		opt = "--match-ethertype";
+		rc = arg_parse_ethertype(v, &m->ethertype);
+		if (rc == -ERANGE)
+			snprintf(err, errsize,
+				 "--match-ethertype %s: out of range (0x0600 to 0xffff; below are 802.3 lengths)",
+				 v);
+		else if (rc)
+			snprintf(err, errsize,
+				 "--match-ethertype '%s': not a hexadecimal EtherType (e.g. 0x88b5)",
+				 v);
+		m->fields |= NETRING_MATCH_ETHERTYPE;
+		break;
+	case OPT_MATCH_PROTO:
+		opt = "--match-proto";
+		rc = arg_parse_ip_proto(v, &m->ip_proto);
+		if (rc == -ERANGE)
+			snprintf(err, errsize,
+				 "--match-proto %s: out of range (0 to 255)", v);
+		else if (rc)
+			snprintf(err, errsize,
+				 "--match-proto '%s': not udp, tcp, icmp, icmpv6 or a protocol number",
+				 v);
+		m->fields |= NETRING_MATCH_IP_PROTO;
+		break;
+	case OPT_MATCH_PORT:
+		opt = "--match-port";
+		rc = arg_parse_u64(v, 0, UINT16_MAX, &n);
+		if (rc)
+			return number_error(err, errsize, opt, v, rc, 0,
+					    UINT16_MAX);
+		m->dst_port = (uint16_t)n;
+		m->fields |= NETRING_MATCH_DST_PORT;
+		break;
+	case OPT_MATCH_ARP_FOR:
+		opt = "--match-arp-for";
+		/* inet_pton() takes dotted quads only: no "1.2.3", no octal. */
+		if (inet_pton(AF_INET, v, m->arp_ipv4) != 1) {
+			snprintf(err, errsize,
+				 "--match-arp-for '%s': not an IPv4 address (e.g. 192.0.2.1)",
+				 v);
+			rc = -EINVAL;
+		}
+		m->fields |= NETRING_MATCH_ARP_FOR;
+		break;
+	default:
+		snprintf(err, errsize, "internal error: option %d", c);
+		return -EINVAL;
+	}
+	if (rc)
+		return -EINVAL;
+	if (!a->xdp_option)
+		a->xdp_option = opt;
+	return 0;
+}
 
 /* One option of `netring dump` and its value, into a. */
 static int dump_option(struct dump_args *a, int c, const char *v, char *err,
@@ -177,7 +470,10 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 			snprintf(err, errsize, "-i: empty interface name");
 			return -EINVAL;
 		}
-		if (strlen(v) >= NETRING_IFNAMSIZ) {
+		if (strncmp(v, TAP_PREFIX, strlen(TAP_PREFIX)) == 0) {
+			if (tap_name_check(v, err, errsize))
+				return -EINVAL;
+		} else if (strlen(v) >= NETRING_IFNAMSIZ) {
 			snprintf(err, errsize,
 				 "-i %s: interface names are at most %d characters",
 				 v, NETRING_IFNAMSIZ - 1);
@@ -206,6 +502,13 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 			return -EINVAL;
 		}
 		a->pcap_path = v;
+		return 0;
+	case 'r':
+		if (!v[0]) {
+			snprintf(err, errsize, "-r: empty file name");
+			return -EINVAL;
+		}
+		a->read_path = v;
 		return 0;
 	case 'q':
 		a->quiet = true;
@@ -241,7 +544,7 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 					    DUMP_BUSY_POLL_MAX_US);
 		a->cfg.busy_poll_us = (uint32_t)n;
 		return 0;
-	case OPT_QUEUE:
+	case 'Q':
 		if (strcmp(v, "all") == 0) {
 			a->cfg.queue = NETRING_QUEUE_ALL;
 			return 0;
@@ -274,10 +577,111 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 		}
 		a->stats_json = true;
 		return 0;
+	case OPT_REPLAY_SPEED:
+		rc = arg_parse_permille(v, DUMP_REPLAY_PERMILLE_MAX,
+					&a->cfg.replay_speed_permille);
+		if (rc == -ERANGE)
+			snprintf(err, errsize,
+				 "--replay-speed %s: out of range (0 to %u, at most 3 decimals)",
+				 v, DUMP_REPLAY_PERMILLE_MAX / 1000);
+		else if (rc)
+			snprintf(err, errsize,
+				 "--replay-speed '%s': not a speed (e.g. 1, 0.5 or 4; 0: as fast as possible)",
+				 v);
+		a->replay_speed_given = true;
+		return rc ? -EINVAL : 0;
+	case OPT_FALLBACK:
+		a->cfg.flags |= NETRING_CF_FALLBACK;
+		return 0;
 	default:
-		snprintf(err, errsize, "internal error: option %d", c);
+		return xdp_option(a, c, v, err, errsize);
+	}
+}
+
+/*
+ * Combinations each option alone cannot judge, refused here rather than by
+ * the library so that the message names options, and before -w creates a
+ * file.  Also fills what -r implies.
+ */
+static int dump_args_check(struct dump_args *a, char *err, size_t errsize)
+{
+	enum netring_backend b = a->cfg.backend;
+	struct netring_match *m = &a->cfg.match;
+
+	if (a->replay_speed_given && !a->read_path) {
+		snprintf(err, errsize,
+			 "--replay-speed is about the -r file; there is none");
 		return -EINVAL;
 	}
+	if (a->read_path) {
+		if (b != NETRING_BACKEND_AUTO && b != NETRING_BACKEND_PCAP) {
+			snprintf(err, errsize,
+				 "-r reads a file with the pcap backend, not -b %s",
+				 netring_backend_name(b));
+			return -EINVAL;
+		}
+		/* The pcap backend would take these and do nothing. */
+		if (a->cfg.mode == NETRING_MODE_TAKE || a->cfg.queue ||
+		    (a->cfg.flags & (NETRING_CF_OUTGOING | NETRING_CF_PROMISC))) {
+			snprintf(err, errsize,
+				 "--take, --queue, --outgoing and --promisc are about interfaces, not the -r file");
+			return -EINVAL;
+		}
+		b = a->cfg.backend = NETRING_BACKEND_PCAP;
+		if (!a->cfg.frame_size)
+			a->cfg.frame_size = DUMP_READ_FRAME_SIZE;
+	} else if (b == NETRING_BACKEND_PCAP) {
+		snprintf(err, errsize, "-b pcap reads a file: name it with -r FILE");
+		return -EINVAL;
+	}
+	if (a->ifname && strncmp(a->ifname, TAP_PREFIX, strlen(TAP_PREFIX)) == 0) {
+		if (b != NETRING_BACKEND_AUTO && b != NETRING_BACKEND_TAP) {
+			snprintf(err, errsize,
+				 "-i %s is for the tap backend, not -b %s",
+				 a->ifname, netring_backend_name(b));
+			return -EINVAL;
+		}
+		b = NETRING_BACKEND_TAP; /* what the library will choose */
+	}
+	if (a->xdp_option && b != NETRING_BACKEND_AUTO &&
+	    b != NETRING_BACKEND_XDP) {
+		snprintf(err, errsize, "%s is for the xdp backend, not %s",
+			 a->xdp_option, netring_backend_name(b));
+		return -EINVAL;
+	}
+	if (a->xdp_option && a->cfg.mode != NETRING_MODE_TAKE) {
+		snprintf(err, errsize,
+			 "%s needs take mode (--take): only the xdp backend applies it, and it takes frames",
+			 a->xdp_option);
+		return -EINVAL;
+	}
+	if (b == NETRING_BACKEND_XDP && a->cfg.mode != NETRING_MODE_TAKE) {
+		snprintf(err, errsize,
+			 "-b xdp takes frames from the host: add --take (to watch them, use -b packet)");
+		return -EINVAL;
+	}
+	if (a->cfg.flags & NETRING_CF_FALLBACK) {
+		if (b != NETRING_BACKEND_AUTO) {
+			snprintf(err, errsize,
+				 "--fallback is for -b auto (from xdp to packet), not %s",
+				 netring_backend_name(b));
+			return -EINVAL;
+		}
+		if (a->cfg.mode != NETRING_MODE_TAKE) {
+			snprintf(err, errsize,
+				 "--fallback needs --take: without it -b auto plugs packet and has nothing to fall back from");
+			return -EINVAL;
+		}
+	}
+	if ((m->fields & NETRING_MATCH_DST_PORT) &&
+	    (m->fields & NETRING_MATCH_IP_PROTO) && m->ip_proto != 6 &&
+	    m->ip_proto != 17) {
+		snprintf(err, errsize,
+			 "--match-port needs --match-proto udp or tcp (or none), not %u",
+			 m->ip_proto);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
@@ -289,7 +693,7 @@ int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
 	a->cfg.sz = sizeof(a->cfg);
 	opterr = 0;
 	optind = 0; /* glibc: start over, as for a new argv */
-	while ((c = getopt_long(argc, argv, ":i:c:t:w:qb:h", dump_options,
+	while ((c = getopt_long(argc, argv, ":i:r:c:t:w:qb:Q:h", dump_options,
 				NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return option_error(err, errsize, c, argv);
@@ -303,15 +707,21 @@ int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
 		snprintf(err, errsize, "unexpected argument '%s'", argv[optind]);
 		return -EINVAL;
 	}
-	if (!a->ifname) {
-		snprintf(err, errsize, "dump needs an interface (-i IFACE)");
+	if (a->ifname && a->read_path) {
+		snprintf(err, errsize,
+			 "-i and -r exclude each other: plug an interface or read a file");
+		return -EINVAL;
+	}
+	if (!a->ifname && !a->read_path) {
+		snprintf(err, errsize,
+			 "dump needs an interface (-i IFACE) or a file (-r FILE)");
 		return -EINVAL;
 	}
 	if (a->nano && !a->pcap_path) {
 		snprintf(err, errsize, "--nano is about the -w file; there is none");
 		return -EINVAL;
 	}
-	return 0;
+	return dump_args_check(a, err, errsize);
 }
 
 int ls_args_parse(struct ls_args *a, int argc, char **argv, char *err,

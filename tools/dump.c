@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "args.h"
@@ -25,41 +26,67 @@
 
 static const char dump_usage[] =
 	"usage: netring dump -i IFACE [OPTIONS]\n"
+	"       netring dump -r FILE [OPTIONS]\n"
 	"\n"
-	"Plug IFACE into a ring and print one line per frame received.\n"
+	"Plug IFACE into a ring (or read FILE through one) and print one line per\n"
+	"frame received.\n"
 	"\n"
-	"  -i, --interface IFACE  the interface (at most 15 characters)\n"
+	"  -i, --interface IFACE  the interface (at most 15 characters), or tap:NAME\n"
+	"                         for a TAP device NAME (created if missing)\n"
+	"  -r, --read FILE        read the frames of a pcap or pcapng file instead;\n"
+	"                         stops at its end (slots default to 16384 bytes)\n"
+	"      --replay-speed X   with -r: X times the file's pace (up to 3 decimals,\n"
+	"                         at most 1000); 0: as fast as possible (default)\n"
 	"  -c, --count N          stop after N frames\n"
 	"  -t, --time SECONDS     stop after SECONDS (up to 3 decimals)\n"
 	"  -w, --write FILE       also write the frames to FILE (pcap)\n"
-	"      --nano             nanosecond timestamps in FILE (default: us)\n"
+	"      --nano             nanosecond timestamps in FILE (default: us, or\n"
+	"                         the -r file's precision)\n"
 	"  -q, --quiet            no line per frame\n"
 	"  -b, --backend NAME     auto, packet, xdp, tap or pcap (default auto)\n"
+	"      --take             take the frames away from the host (xdp needs it;\n"
+	"                         with -b auto it picks xdp)\n"
+	"      --fallback         with -b auto --take: if xdp cannot plug, watch\n"
+	"                         with packet instead, saying why\n"
 	"      --ring-frames N    slots in the ring, a power of two (4096)\n"
-	"      --frame-size N     bytes per slot, a power of two (2048)\n"
+	"      --frame-size N     bytes per slot, a power of two (2048; xdp: 2048\n"
+	"                         or 4096; with -r: 16384, whole 9000-byte frames)\n"
 	"      --busy-poll US     spin US microseconds before sleeping (0)\n"
-	"      --queue Q|all      the RX queue to plug (default 0)\n"
+	"  -Q, --queue Q|all      the RX queue to plug (default 0)\n"
 	"      --outgoing         also frames this host sends\n"
 	"      --promisc          promiscuous mode while plugged\n"
-	"      --take             take the frames away from the host\n"
 	"      --stats json       print the statistics as JSON, last on stdout\n"
 	"  -h, --help             print this help\n"
 	"\n"
-	"Stops at N frames, after SECONDS, or on SIGINT/SIGTERM; the statistics\n"
-	"go to stderr.  Exit status: 0 done, 1 failed while running, 2 bad usage\n"
-	"or input.\n";
+	"xdp backend only (with --take):\n"
+	"      --xdp-mode MODE    auto, native or generic XDP (default auto)\n"
+	"      --bind MODE        auto, zerocopy or copy AF_XDP sockets (auto)\n"
+	"      --match-mac MAC    take frames to MAC (up to 8 times: any of them)\n"
+	"      --match-ethertype HEX  take this EtherType (hexadecimal: 0x88b5 or\n"
+	"                         88b5), after any VLAN tags\n"
+	"      --match-proto P    take IP protocol P: udp, tcp, icmp, icmpv6 or 0-255\n"
+	"      --match-port N     take UDP/TCP destination port N\n"
+	"      --match-arp-for IP also take ARP requests for IPv4 address IP\n"
+	"  Frames must satisfy every --match given; the others stay with the host.\n"
+	"\n"
+	"Stops at N frames, after SECONDS, at the end of FILE, or on SIGINT/SIGTERM;\n"
+	"the statistics go to stderr.  Exit status: 0 done, 1 failed while running,\n"
+	"2 bad usage or input.\n";
 
 enum stop_reason {
 	STOP_COUNT,  /* -c frames handled */
 	STOP_TIME,   /* -t elapsed */
 	STOP_SIGNAL, /* SIGINT, SIGTERM, or someone's netring_break() */
+	STOP_END,    /* -r: the end of the file */
 	STOP_ERROR,  /* the ring failed (the interface went away), or -w did */
 };
 
 struct dump_state {
 	const struct dump_args *args;
 	struct pcap_writer *pcap; /* NULL without -w */
-	const char *ifname;
+	const char *source; /* -i or -r as given, for messages */
+	/* What lines are labelled with: the name in the plugged line. */
+	char ifname[NETRING_IFNAMSIZ];
 	uint64_t frames; /* handed to dump_frame() */
 	bool pcap_failed; /* a write to -w failed: stop, report at close */
 	/* Local HH:MM:SS of line_sec, reformatted only when the second
@@ -212,6 +239,10 @@ static int receive_loop(struct netring *r, struct dump_state *st,
 			*why = STOP_SIGNAL;
 			return 0;
 		}
+		if (n == -ENODATA) {
+			*why = STOP_END;
+			return 0;
+		}
 		if (n < 0 && n != -EINTR) {
 			*why = STOP_ERROR;
 			return n;
@@ -240,65 +271,136 @@ static void drain(struct netring *r, struct dump_state *st,
 	}
 }
 
+/* ", xdp: native, copy, multi-buffer, ..." for what info.flags say. */
+static void xdp_flags_text(char *s, size_t size, const struct netring_info *info)
+{
+	uint32_t f = info->flags;
+
+	s[0] = '\0';
+	if (info->backend != NETRING_BACKEND_XDP)
+		return;
+	snprintf(s, size, ", xdp: %s, %s%s%s%s%s",
+		 f & NETRING_INFO_XDP_NATIVE ? "native" :
+		 f & NETRING_INFO_XDP_GENERIC ? "generic" : "?",
+		 f & NETRING_INFO_XDP_ZEROCOPY ? "zero-copy" : "copy",
+		 f & NETRING_INFO_XDP_MULTIBUF ? ", multi-buffer" : "",
+		 f & (NETRING_INFO_XDP_META_TIMESTAMP | NETRING_INFO_XDP_META_VLAN) ?
+			 ", metadata:" : "",
+		 f & NETRING_INFO_XDP_META_TIMESTAMP ? " timestamp" : "",
+		 f & NETRING_INFO_XDP_META_VLAN ? " vlan" : "");
+}
+
 static void print_plug_info(const struct netring_info *info)
 {
-	char queue[24];
+	char queue[48], xdp[96];
 
-	if (info->queue == NETRING_QUEUE_ALL)
-		snprintf(queue, sizeof(queue), "all queues");
+	if (info->backend == NETRING_BACKEND_PCAP ||
+	    info->backend == NETRING_BACKEND_TAP)
+		queue[0] = '\0'; /* neither has RX queues to choose */
+	else if (info->queue == NETRING_QUEUE_ALL)
+		snprintf(queue, sizeof(queue), ", all queues (%u)", info->queues);
 	else
-		snprintf(queue, sizeof(queue), "queue %d", info->queue);
+		snprintf(queue, sizeof(queue), ", queue %d", info->queue);
+	xdp_flags_text(xdp, sizeof(xdp), info);
 	fprintf(stderr,
-		"netring: %s: plugged: backend %s, %s, %u frames of %u bytes, frames up to %u bytes whole, %s%s%s\n",
+		"netring: %s: plugged: backend %s%s, %s, %u frames of %u bytes, frames up to %u bytes whole%s%s%s%s\n",
 		info->ifname, netring_backend_name(info->backend),
+		info->flags & NETRING_INFO_FALLBACK ? " (fallback)" : "",
 		info->mode == NETRING_MODE_TAKE ? "take" : "monitor",
 		info->ring_frames, info->frame_size, info->frame_capacity,
-		queue, info->detail[0] ? "; " : "", info->detail);
+		queue, xdp, info->detail[0] ? "; " : "", info->detail);
+	/* Why the setup is not what was asked: worth a line of its own. */
+	if (info->note[0])
+		fprintf(stderr, "netring: %s: note: %s\n", info->ifname,
+			info->note);
+}
+
+static void print_stats_json(const struct netring_info *info,
+			     const struct netring_stats *s)
+{
+	fputs("{\"interface\":", stdout);
+	json_fputs_string(info->ifname, stdout);
+	fputs(",\"backend\":", stdout);
+	json_fputs_string(netring_backend_name(info->backend), stdout);
+	printf(",\"mode\":\"%s\"",
+	       info->mode == NETRING_MODE_TAKE ? "take" : "monitor");
+	printf(",\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
+	       ",\"wire_bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
+	       ",\"dropped_ring_full\":%" PRIu64
+	       ",\"dropped_interface\":%" PRIu64 ",\"truncated\":%" PRIu64
+	       ",\"freezes\":%" PRIu64 ",\"kernel_seen\":%" PRIu64
+	       ",\"if_rx_dropped\":%" PRIu64,
+	       s->received, s->bytes, s->wire_bytes, s->dropped,
+	       s->dropped_ring_full, s->dropped_interface, s->truncated,
+	       s->freezes, s->kernel_seen, s->if_rx_dropped);
+	printf(",\"dropped_no_buffer\":%" PRIu64
+	       ",\"dropped_redirect\":%" PRIu64 ",\"xdp_matched\":%" PRIu64
+	       ",\"xdp_passed\":%" PRIu64 ",\"xdp_fill_empty\":%" PRIu64
+	       ",\"xdp_invalid_descs\":%" PRIu64 ",\"unread\":%" PRIu64,
+	       s->dropped_no_buffer, s->dropped_redirect, s->xdp_matched,
+	       s->xdp_passed, s->xdp_fill_empty, s->xdp_invalid_descs,
+	       s->unread);
+	fputs(",\"note\":", stdout);
+	json_fputs_string(info->note, stdout);
+	fputs("}\n", stdout);
 }
 
 static void print_stats(const struct dump_args *a,
 			const struct netring_info *info,
 			const struct netring_stats *s)
 {
+	const char *name = info->ifname;
+
 	fprintf(stderr,
 		"netring: %s: %" PRIu64 " frames received (%" PRIu64
 		" bytes), %" PRIu64 " dropped (%" PRIu64 " ring full, %" PRIu64
-		" interface), %" PRIu64 " truncated\n",
-		info->ifname, s->received, s->bytes, s->dropped,
-		s->dropped_ring_full, s->dropped_interface, s->truncated);
-	fprintf(stderr,
-		"netring: %s: the kernel saw %" PRIu64
-		" frames; the ring froze %" PRIu64
-		" times; the interface's rx_dropped rose by %" PRIu64 "\n",
-		info->ifname, s->kernel_seen, s->freezes, s->if_rx_dropped);
-	if (!a->stats_json)
-		return;
-	fputs("{\"interface\":", stdout);
-	json_fputs_string(info->ifname, stdout);
-	fputs(",\"backend\":", stdout);
-	json_fputs_string(netring_backend_name(info->backend), stdout);
-	printf(",\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
-	       ",\"wire_bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
-	       ",\"dropped_ring_full\":%" PRIu64
-	       ",\"dropped_interface\":%" PRIu64 ",\"truncated\":%" PRIu64
-	       ",\"freezes\":%" PRIu64 ",\"kernel_seen\":%" PRIu64
-	       ",\"if_rx_dropped\":%" PRIu64 "}\n",
-	       s->received, s->bytes, s->wire_bytes, s->dropped,
-	       s->dropped_ring_full, s->dropped_interface, s->truncated,
-	       s->freezes, s->kernel_seen, s->if_rx_dropped);
+		" interface, %" PRIu64 " no buffer, %" PRIu64
+		" redirect), %" PRIu64 " truncated\n",
+		name, s->received, s->bytes, s->dropped, s->dropped_ring_full,
+		s->dropped_interface, s->dropped_no_buffer,
+		s->dropped_redirect, s->truncated);
+	if (info->backend == NETRING_BACKEND_PCAP)
+		fprintf(stderr, "netring: %s: %" PRIu64 " frames read from the file\n",
+			name, s->kernel_seen);
+	else
+		fprintf(stderr,
+			"netring: %s: the kernel saw %" PRIu64
+			" frames; the ring froze %" PRIu64
+			" times; the interface's rx_dropped rose by %" PRIu64 "\n",
+			name, s->kernel_seen, s->freezes, s->if_rx_dropped);
+	if (info->backend == NETRING_BACKEND_XDP)
+		fprintf(stderr,
+			"netring: %s: the XDP program took %" PRIu64
+			" frames and passed %" PRIu64
+			" to the host; no free slot %" PRIu64
+			" times; %" PRIu64 " invalid descriptors\n",
+			name, s->xdp_matched, s->xdp_passed, s->xdp_fill_empty,
+			s->xdp_invalid_descs);
+	if (s->unread)
+		fprintf(stderr, "netring: %s: %" PRIu64
+			" frames left unread in the ring\n", name, s->unread);
+	if (a->stats_json)
+		print_stats_json(info, s);
 }
 
 /*
  * netring_open() errors: what the user asked for is wrong (2), or the
- * system refused or failed (1: privileges, unsupported, resources).
+ * system refused or failed (1: privileges, unsupported, resources, busy).
+ * A -r file that is missing, unreadable or not a capture is bad input.
  */
-static int open_exit_status(int rc)
+static int open_exit_status(const struct dump_args *a, int rc)
 {
 	switch (rc) {
 	case -EINVAL:
 	case -ENODEV:
 	case -EPROTOTYPE:
+	case -EEXIST: /* tap:NAME names a link that is not a TAP */
 		return EXIT_USAGE;
+	case -ENOENT:
+	case -EACCES:
+	case -EISDIR:
+	case -EBADMSG:
+		return a->read_path ? EXIT_USAGE : EXIT_RUNTIME;
 	default:
 		return EXIT_RUNTIME;
 	}
@@ -316,10 +418,13 @@ static int dump_plugged(struct netring *r, struct dump_state *st)
 	rc = netring_get_info(r, &info, sizeof(info));
 	if (rc) {
 		fprintf(stderr, "netring: %s: reading the ring's setup: %s\n",
-			st->ifname, strerror(-rc));
+			st->source, strerror(-rc));
 		return EXIT_RUNTIME;
 	}
 	print_plug_info(&info);
+	/* Lines name what was plugged: the TAP without "tap:", the file's
+	 * base name. */
+	snprintf(st->ifname, sizeof(st->ifname), "%s", info.ifname);
 
 	signal_ring = r;
 	set_stop_signals(stop_on_signal);
@@ -330,6 +435,8 @@ static int dump_plugged(struct netring *r, struct dump_state *st)
 		fprintf(stderr, "netring: %s\n",
 			msg[0] ? msg : strerror(-rc));
 		status = EXIT_RUNTIME;
+	} else if (why == STOP_END && netring_error(r)[0]) {
+		fprintf(stderr, "netring: %s\n", netring_error(r));
 	}
 	if (why != STOP_COUNT && !st->pcap_failed)
 		drain(r, st, &info);
@@ -339,11 +446,20 @@ static int dump_plugged(struct netring *r, struct dump_state *st)
 	rc = netring_stats_get(r, &stats, sizeof(stats));
 	if (rc) {
 		fprintf(stderr, "netring: %s: reading statistics: %s\n",
-			st->ifname, strerror(-rc));
+			st->source, strerror(-rc));
 		return EXIT_RUNTIME;
 	}
 	print_stats(st->args, &info, &stats);
 	return status;
+}
+
+/* Do two paths name one existing file (a link, another spelling)? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int dump_run(int argc, char **argv)
@@ -352,13 +468,14 @@ int dump_run(int argc, char **argv)
 	struct pcap_writer pcap;
 	struct dump_state st;
 	struct dump_args a;
+	const char *source;
 	struct netring *r;
 	int status, rc;
 
 	if (dump_args_parse(&a, argc, argv, err, sizeof(err))) {
 		fprintf(stderr,
 			"netring: dump: %s\n"
-			"netring: usage: netring dump -i IFACE [OPTIONS]; 'netring dump -h' lists them\n",
+			"netring: usage: netring dump -i IFACE|-r FILE [OPTIONS]; 'netring dump -h' lists them\n",
 			err);
 		return EXIT_USAGE;
 	}
@@ -367,17 +484,37 @@ int dump_run(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	if (a.read_path && a.pcap_path && same_file(a.read_path, a.pcap_path)) {
+		fprintf(stderr,
+			"netring: dump: -w %s is the -r file: writing would destroy it\n",
+			a.pcap_path);
+		return EXIT_USAGE;
+	}
+	source = a.read_path ? a.read_path : a.ifname;
 	memset(&st, 0, sizeof(st));
 	st.args = &a;
-	st.ifname = a.ifname;
+	st.source = source;
 	/* The file first: a bad path must not cost a plug and unplug. */
 	if (a.pcap_path) {
 		uint32_t frame_size = a.cfg.frame_size ? a.cfg.frame_size
 						       : NETRING_FRAME_SIZE_DEFAULT;
+		uint32_t snaplen = frame_size - NETRING_FRAME_HEADROOM;
+		bool nano = a.nano;
 
-		rc = pcap_writer_open(&pcap, a.pcap_path,
-				      frame_size - NETRING_FRAME_HEADROOM, a.nano,
-				      err, sizeof(err));
+		/* A copy of a capture keeps its precision and snapshot
+		 * length, so that it can be the same bytes.  An input that
+		 * cannot be read is left for netring_open() to explain. */
+		if (a.read_path) {
+			struct pcap_file_format in;
+
+			if (pcap_file_format_get(a.read_path, &in) == 0) {
+				nano = nano || in.nano;
+				if (in.snaplen)
+					snaplen = in.snaplen;
+			}
+		}
+		rc = pcap_writer_open(&pcap, a.pcap_path, snaplen, nano, err,
+				      sizeof(err));
 		if (rc) {
 			fprintf(stderr, "netring: %s\n", err);
 			return EXIT_USAGE;
@@ -385,16 +522,16 @@ int dump_run(int argc, char **argv)
 		st.pcap = &pcap;
 	}
 
-	rc = netring_open(&r, a.ifname, &a.cfg, errbuf);
+	rc = netring_open(&r, source, &a.cfg, errbuf);
 	if (rc) {
 		if (errbuf[0])
 			fprintf(stderr, "netring: %s\n", errbuf);
 		else
-			fprintf(stderr, "netring: %s: %s\n", a.ifname,
+			fprintf(stderr, "netring: %s: %s\n", source,
 				strerror(-rc));
 		if (st.pcap)
 			pcap_writer_close(st.pcap, err, sizeof(err));
-		return open_exit_status(rc);
+		return open_exit_status(&a, rc);
 	}
 
 	status = dump_plugged(r, &st);
@@ -406,7 +543,7 @@ int dump_run(int argc, char **argv)
 			status = EXIT_RUNTIME;
 		} else {
 			fprintf(stderr, "netring: %s: %" PRIu64 " frames written\n",
-				a.pcap_path, pcap.frames);
+				a.pcap_path, st.pcap->frames);
 		}
 	}
 	if (fflush(stdout) != 0) {

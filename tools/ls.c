@@ -4,6 +4,8 @@
  * netring_if_list() reports them, as a table or as one JSON array.
  */
 #include <errno.h>
+#include <net/if_arp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +19,21 @@ static const char ls_usage[] =
 	"usage: netring ls [-a] [--json]\n"
 	"\n"
 	"List the network interfaces of this namespace that netring can plug\n"
-	"(Ethernet links).\n"
+	"(Ethernet links), with what their drivers can do for the xdp backend.\n"
 	"\n"
 	"  -a, --all   also list links that are not Ethernet (loopback, tun, ...)\n"
 	"  --json      print one JSON array instead of a table\n"
-	"  -h, --help  print this help\n";
+	"  -h, --help  print this help\n"
+	"\n"
+	"XDP columns: XDP native or generic (generic XDP works on any link), ZC\n"
+	"AF_XDP zero-copy, MB multi-buffer, META the metadata kfuncs (ts, hash,\n"
+	"vlan), PROG the XDP program attached now; ? where the kernel does not say.\n";
+
+/* An interface's probe, or why there is none (rc < 0). */
+struct ls_caps {
+	int rc;
+	struct netring_if_caps caps;
+};
 
 static void format_mac(char *s, size_t size, const uint8_t *m)
 {
@@ -46,21 +58,94 @@ static void link_type(char *s, size_t size, const struct netring_if *ifi)
 		snprintf(s, size, "arphrd:%u", ifi->type);
 }
 
-static void print_table(const struct netring_if *ifs, int n)
+/* A TAP is a tun device that carries Ethernet frames. */
+static const char *link_kind(const struct netring_if *ifi)
 {
-	printf("%-15s %6s  %-17s %6s  %-13s %4s %4s  %-11s %s\n", "NAME",
-	       "INDEX", "MAC", "MTU", "STATE", "RXQ", "TXQ", "TYPE", "KIND");
+	if (strcmp(ifi->kind, "tun") == 0 && ifi->type == ARPHRD_ETHER)
+		return "tap";
+	return ifi->kind;
+}
+
+static bool caps_known(const struct ls_caps *c)
+{
+	return c->rc == 0 && (c->caps.flags & NETRING_CAP_XDP_FEATURES_KNOWN);
+}
+
+static const char *caps_yes_no(const struct ls_caps *c, uint32_t bit)
+{
+	if (!caps_known(c))
+		return "?";
+	return c->caps.flags & bit ? "yes" : "no";
+}
+
+static const char *attach_name(uint32_t attach)
+{
+	switch (attach) {
+	case NETRING_XDP_ATTACH_NATIVE:
+		return "native";
+	case NETRING_XDP_ATTACH_GENERIC:
+		return "generic";
+	default:
+		return "";
+	}
+}
+
+static void caps_meta(char *s, size_t size, const struct ls_caps *c)
+{
+	uint32_t f = c->caps.flags;
+
+	if (!caps_known(c)) {
+		snprintf(s, size, "?");
+		return;
+	}
+	snprintf(s, size, "%s%s%s%s",
+		 f & NETRING_CAP_XDP_META_TIMESTAMP ? ",ts" : "",
+		 f & NETRING_CAP_XDP_META_HASH ? ",hash" : "",
+		 f & NETRING_CAP_XDP_META_VLAN ? ",vlan" : "",
+		 f & (NETRING_CAP_XDP_META_TIMESTAMP | NETRING_CAP_XDP_META_HASH |
+		      NETRING_CAP_XDP_META_VLAN) ? "" : ",-");
+	memmove(s, s + 1, strlen(s)); /* the first comma */
+}
+
+static void caps_prog(char *s, size_t size, const struct ls_caps *c)
+{
+	if (c->rc)
+		snprintf(s, size, "?");
+	else if (!(c->caps.flags & NETRING_CAP_XDP_ATTACHED))
+		snprintf(s, size, "-");
+	else
+		snprintf(s, size, "%s(id %u, %s)",
+			 c->caps.xdp_prog_name[0] ? c->caps.xdp_prog_name : "?",
+			 c->caps.xdp_prog_id, attach_name(c->caps.xdp_attach));
+}
+
+static void print_table(const struct netring_if *ifs,
+			const struct ls_caps *caps, int n)
+{
+	printf("%-15s %6s  %-17s %6s  %-13s %4s %4s  %-11s %-15s %-7s %-3s %-3s %-12s %s\n",
+	       "NAME", "INDEX", "MAC", "MTU", "STATE", "RXQ", "TXQ", "TYPE",
+	       "KIND", "XDP", "ZC", "MB", "META", "PROG");
 	for (int i = 0; i < n; i++) {
 		const struct netring_if *ifi = &ifs[i];
-		char mac[18], type[16];
+		const struct ls_caps *c = &caps[i];
+		char mac[18], type[16], kind[32], meta[24], prog[64];
 
 		format_mac(mac, sizeof(mac), ifi->mac);
 		link_type(type, sizeof(type), ifi);
-		printf("%-15s %6u  %-17s %6u  %-13s %4u %4u  %-11s %s%s\n",
+		snprintf(kind, sizeof(kind), "%s%s",
+			 link_kind(ifi)[0] ? link_kind(ifi) : "-",
+			 ifi->flags & NETRING_IF_PROMISC ? " (promisc)" : "");
+		caps_meta(meta, sizeof(meta), c);
+		caps_prog(prog, sizeof(prog), c);
+		printf("%-15s %6u  %-17s %6u  %-13s %4u %4u  %-11s %-15s %-7s %-3s %-3s %-12s %s\n",
 		       ifi->name, ifi->ifindex, mac, ifi->mtu,
 		       link_state(ifi->flags), ifi->rx_queues, ifi->tx_queues,
-		       type, ifi->kind[0] ? ifi->kind : "-",
-		       ifi->flags & NETRING_IF_PROMISC ? " (promisc)" : "");
+		       type, kind,
+		       !caps_known(c) ? "?" :
+		       c->caps.flags & NETRING_CAP_XDP_NATIVE ? "native" :
+								 "generic",
+		       caps_yes_no(c, NETRING_CAP_XDP_ZEROCOPY),
+		       caps_yes_no(c, NETRING_CAP_XDP_MULTIBUF), meta, prog);
 	}
 }
 
@@ -69,7 +154,43 @@ static const char *json_bool(uint32_t flags, uint32_t bit)
 	return flags & bit ? "true" : "false";
 }
 
-static void print_json(const struct netring_if *ifs, int n)
+/* A feature flag of the probe: null when the kernel did not say. */
+static const char *json_cap(const struct ls_caps *c, uint32_t bit)
+{
+	return caps_known(c) ? json_bool(c->caps.flags, bit) : "null";
+}
+
+static void print_json_caps(const struct ls_caps *c)
+{
+	const struct netring_if_caps *k = &c->caps;
+	bool attached = c->rc == 0 && (k->flags & NETRING_CAP_XDP_ATTACHED);
+
+	printf(",\"xdp_features_known\":%s,\"xdp_native\":%s,"
+	       "\"xdp_zerocopy\":%s,\"xdp_multibuf\":%s,"
+	       "\"xdp_meta_timestamp\":%s,\"xdp_meta_hash\":%s,"
+	       "\"xdp_meta_vlan\":%s,\"xdp_zc_max_segs\":%u,",
+	       caps_known(c) ? "true" : "false",
+	       json_cap(c, NETRING_CAP_XDP_NATIVE),
+	       json_cap(c, NETRING_CAP_XDP_ZEROCOPY),
+	       json_cap(c, NETRING_CAP_XDP_MULTIBUF),
+	       json_cap(c, NETRING_CAP_XDP_META_TIMESTAMP),
+	       json_cap(c, NETRING_CAP_XDP_META_HASH),
+	       json_cap(c, NETRING_CAP_XDP_META_VLAN),
+	       c->rc ? 0 : k->zc_max_segs);
+	if (c->rc) {
+		printf("\"xdp_attached\":null,\"xdp_prog_id\":null,"
+		       "\"xdp_prog_name\":null,\"xdp_attach_mode\":null");
+		return;
+	}
+	printf("\"xdp_attached\":%s,\"xdp_prog_id\":%u,\"xdp_prog_name\":",
+	       attached ? "true" : "false", attached ? k->xdp_prog_id : 0);
+	json_fputs_string(attached ? k->xdp_prog_name : "", stdout);
+	fputs(",\"xdp_attach_mode\":", stdout);
+	json_fputs_string(attached ? attach_name(k->xdp_attach) : "", stdout);
+}
+
+static void print_json(const struct netring_if *ifs, const struct ls_caps *caps,
+		       int n)
 {
 	putchar('[');
 	for (int i = 0; i < n; i++) {
@@ -90,7 +211,8 @@ static void print_json(const struct netring_if *ifs, int n)
 		       json_bool(ifi->flags, NETRING_IF_ETHERNET),
 		       json_bool(ifi->flags, NETRING_IF_LOOPBACK), ifi->type,
 		       ifi->rx_queues, ifi->tx_queues);
-		json_fputs_string(ifi->kind, stdout);
+		json_fputs_string(link_kind(ifi), stdout);
+		print_json_caps(&caps[i]);
 		putchar('}');
 	}
 	puts("]");
@@ -99,6 +221,7 @@ static void print_json(const struct netring_if *ifs, int n)
 int ls_run(int argc, char **argv)
 {
 	struct netring_if *ifs = NULL;
+	struct ls_caps *caps;
 	struct ls_args a;
 	char err[256];
 	size_t cap = 32;
@@ -138,10 +261,22 @@ int ls_run(int argc, char **argv)
 		cap = (size_t)n + 16;
 	}
 
+	caps = calloc((size_t)n + 1, sizeof(*caps));
+	if (!caps) {
+		free(ifs);
+		fprintf(stderr, "netring: ls: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	/* A link that vanished since the list, or that the kernel will not
+	 * describe, shows "?" rather than failing the whole list. */
+	for (int i = 0; i < n; i++)
+		caps[i].rc = netring_if_probe(ifs[i].name, &caps[i].caps,
+					      sizeof(caps[i].caps));
 	if (a.json)
-		print_json(ifs, n);
+		print_json(ifs, caps, n);
 	else
-		print_table(ifs, n);
+		print_table(ifs, caps, n);
+	free(caps);
 	free(ifs);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "netring: ls: writing the list: %s\n",

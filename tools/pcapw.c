@@ -13,6 +13,73 @@
 
 #include "pcapw.h"
 
+#define PCAP_MAGIC_US 0xa1b2c3d4u
+#define PCAP_MAGIC_NS 0xa1b23c4du
+#define PCAPNG_MAGIC_SHB 0x0a0d0d0au /* the same in both byte orders */
+#define PCAP_HDR_LEN 24
+#define PCAP_HDR_SNAPLEN_OFF 16
+
+static uint32_t get32(const uint8_t *p, bool swapped)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+static int pcapng_snaplen(const char *path, uint32_t *snaplen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(
+		path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	int snap;
+
+	if (!p)
+		return -EBADMSG;
+	snap = pcap_snapshot(p);
+	pcap_close(p);
+	*snaplen = snap > 0 ? (uint32_t)snap : 0;
+	return 0;
+}
+
+int pcap_file_format_get(const char *path, struct pcap_file_format *fmt)
+{
+	uint8_t h[PCAP_HDR_LEN];
+	uint32_t magic;
+	bool swapped;
+	ssize_t n;
+	int fd, rc;
+
+	memset(fmt, 0, sizeof(*fmt));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, h, sizeof(h));
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	if (n < 4)
+		return -EBADMSG;
+	magic = get32(h, false);
+	if (magic == PCAPNG_MAGIC_SHB) {
+		fmt->nano = true;
+		return pcapng_snaplen(path, &fmt->snaplen);
+	}
+	if (n < PCAP_HDR_LEN)
+		return -EBADMSG;
+	swapped = magic == __builtin_bswap32(PCAP_MAGIC_US) ||
+		  magic == __builtin_bswap32(PCAP_MAGIC_NS);
+	magic = get32(h, swapped);
+	if (magic != PCAP_MAGIC_US && magic != PCAP_MAGIC_NS)
+		return -EBADMSG;
+	fmt->nano = magic == PCAP_MAGIC_NS;
+	fmt->snaplen = get32(h + PCAP_HDR_SNAPLEN_OFF, swapped);
+	if (fmt->snaplen > (uint32_t)INT32_MAX)
+		fmt->snaplen = 0;
+	return 0;
+}
+
 int pcap_writer_open(struct pcap_writer *w, const char *path, uint32_t snaplen,
 		     bool nano, char *err, size_t errsize)
 {

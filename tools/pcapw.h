@@ -20,6 +20,20 @@ struct pcap_writer {
 	int error;       /* errno of the first failed write, or 0 */
 };
 
+/* What a capture file's header says, for writing a copy of it. */
+struct pcap_file_format {
+	bool nano;        /* nanosecond stamps (a pcap-ns file, or pcapng) */
+	uint32_t snaplen; /* the file's snapshot length; 0: none stated */
+};
+
+/*
+ * Read the header of the pcap or pcapng file `path`.  A pcapng file is
+ * reported as nanosecond (its stamps are read at that precision) with the
+ * snapshot length libpcap gives it.  Returns 0, -errno, or -EBADMSG when it
+ * is neither format.
+ */
+int pcap_file_format_get(const char *path, struct pcap_file_format *fmt);
+
 /*
  * Create (or truncate) `path` and write the file header.  `snaplen` is the
  * longest frame the file will hold whole.  Returns 0, or -errno with the
