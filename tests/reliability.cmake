@@ -130,12 +130,17 @@ endif()
 
 # --- static analysis and valgrind -------------------------------------------------
 
-add_test(NAME static_analysis_src_is_clean_cppcheck_clang_tidy
-  COMMAND bash ${_nrf_root}/scripts/static-analysis.sh)
-set_tests_properties(static_analysis_src_is_clean_cppcheck_clang_tidy PROPERTIES
-  SKIP_RETURN_CODE 77 TIMEOUT 600)
+# The sources are the same in every build: analysed once, in the plain one.
+if(NOT NETRING_SANITIZE AND NOT NETRING_TSAN)
+  add_test(NAME static_analysis_src_is_clean_cppcheck_clang_tidy
+    COMMAND bash ${_nrf_root}/scripts/static-analysis.sh)
+  set_tests_properties(static_analysis_src_is_clean_cppcheck_clang_tidy
+    PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+endif()
 
-if(TARGET netring_cli)
+# valgrind cannot run sanitizer-instrumented programs (the sanitizer
+# build has LeakSanitizer instead).
+if(TARGET netring_cli AND NOT NETRING_SANITIZE AND NOT NETRING_TSAN)
   add_test(NAME valgrind_cli_plug_dump_unplug_no_leak_no_error
     COMMAND bash ${_nrf_root}/scripts/valgrind-cli.sh $<TARGET_FILE:netring_cli>)
   set_tests_properties(valgrind_cli_plug_dump_unplug_no_leak_no_error PROPERTIES
