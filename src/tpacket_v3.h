@@ -114,95 +114,108 @@ static inline bool tp3_ready(const struct tp3_reader *t)
 	return t->walked <= t->block_mask && tp3_block_is_ours(t, t->blk_cur);
 }
 
-/* Fill up to max views from the blocks the kernel has handed over. */
+/* Open the next block if the kernel has handed it over; false if not. */
+static inline bool tp3_open_block(struct tp3_reader *t)
+{
+	const struct tpacket_block_desc *bd;
+
+	/* every block held by us: nothing new can be there */
+	if (t->walked > t->block_mask || !tp3_block_is_ours(t, t->blk_cur))
+		return false;
+	bd = tp3_block(t, t->blk_cur);
+	t->left = bd->hdr.bh1.num_pkts;
+	t->pkt = (const uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt;
+	t->reading = true;
+	return true;
+}
+
+/*
+ * Fill up to max views from the blocks the kernel has handed over.  The
+ * inner loop works on locals (the reader and the counters are written back
+ * once per block), so per frame it only reads the frame's header and
+ * writes its view.
+ */
 static inline unsigned tp3_read(struct tp3_reader *t, struct netring_frame *f,
 				unsigned max, struct tp3_counts *c)
 {
+	const bool check_pkttype = t->check_pkttype;
+	const uint32_t capacity = t->capacity, ifindex = t->ifindex;
 	unsigned n = 0;
 
 	while (n < max) {
-		const struct tpacket3_hdr *h;
-		uint32_t status, snap, wire;
-		uint16_t flags = 0;
-		uint8_t *mac;
+		uint64_t bytes = 0, wire_bytes = 0;
+		unsigned k, got, truncated = 0;
+		struct netring_frame *v = f + n;
+		const uint8_t *pkt;
 
-		if (!t->reading) {
-			const struct tpacket_block_desc *bd;
+		if (!t->reading && !tp3_open_block(t))
+			break;
+		k = t->left < max - n ? t->left : max - n;
+		pkt = t->pkt;
+		for (unsigned i = k; i; i--) {
+			const struct tpacket3_hdr *h = (const void *)pkt;
+			const uint32_t status = h->tp_status;
+			uint8_t *mac = (uint8_t *)pkt + h->tp_mac;
+			uint32_t snap = h->tp_snaplen, wire = h->tp_len;
+			uint16_t flags = NETRING_FRAME_TS_SOFTWARE, tci = 0;
 
-			/* every block held by us: nothing new can be there */
-			if (t->walked > t->block_mask ||
-			    !tp3_block_is_ours(t, t->blk_cur))
-				break;
-			bd = tp3_block(t, t->blk_cur);
-			t->left = bd->hdr.bh1.num_pkts;
-			t->pkt = (const uint8_t *)bd +
-				 bd->hdr.bh1.offset_to_first_pkt;
-			t->reading = true;
-			if (__builtin_expect(!t->left, 0)) {
-				tp3_finish_block(t);
-				continue;
+			pkt += h->tp_next_offset;
+			/* only with PACKET_TIMESTAMP, which netring does not ask
+			 * for; otherwise the stamp is the kernel's software one */
+			if (__builtin_expect(status & TP_STATUS_TS_RAW_HARDWARE, 0))
+				flags = NETRING_FRAME_TS_HARDWARE;
+			if (__builtin_expect(check_pkttype, 0)) {
+				const struct sockaddr_ll *sll = (const void *)(
+					(const uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+
+				if (sll->sll_pkttype == PACKET_OUTGOING) {
+					if (t->skip_outgoing)
+						continue;
+					flags |= NETRING_FRAME_OUTGOING;
+				}
 			}
-		}
+			if (__builtin_expect(status & TP_STATUS_VLAN_VALID, 0)) {
+				flags |= NETRING_FRAME_VLAN;
+				tci = h->hv1.tp_vlan_tci;
+				if (t->vlan_restore && snap >= 2 * ETH_ALEN) {
+					uint16_t tpid =
+						(status & TP_STATUS_VLAN_TPID_VALID) ?
+							h->hv1.tp_vlan_tpid :
+							ETH_P_8021Q;
 
-		h = (const struct tpacket3_hdr *)t->pkt;
-		status = h->tp_status;
-		mac = (uint8_t *)t->pkt + h->tp_mac;
-		snap = h->tp_snaplen;
-		wire = h->tp_len;
-
-		if (__builtin_expect(t->check_pkttype, 0)) {
-			const struct sockaddr_ll *sll = (const void *)(
-				t->pkt + TPACKET_ALIGN(sizeof(*h)));
-
-			if (sll->sll_pkttype == PACKET_OUTGOING) {
-				if (t->skip_outgoing)
-					goto next;
-				flags |= NETRING_FRAME_OUTGOING;
+					mac = tp3_vlan_restore(mac, tpid, tci);
+					snap += TP3_VLAN_TAG_LEN;
+					wire += TP3_VLAN_TAG_LEN;
+					flags |= NETRING_FRAME_VLAN_RESTORED;
+					if (snap > capacity)
+						snap = capacity;
+				}
 			}
-		}
-
-		f[n].vlan_tci = 0;
-		if (__builtin_expect(status & TP_STATUS_VLAN_VALID, 0)) {
-			flags |= NETRING_FRAME_VLAN;
-			f[n].vlan_tci = h->hv1.tp_vlan_tci;
-			if (t->vlan_restore && snap >= 2 * ETH_ALEN) {
-				uint16_t tpid =
-					(status & TP_STATUS_VLAN_TPID_VALID) ?
-						h->hv1.tp_vlan_tpid :
-						ETH_P_8021Q;
-
-				mac = tp3_vlan_restore(mac, tpid,
-						       h->hv1.tp_vlan_tci);
-				snap += TP3_VLAN_TAG_LEN;
-				wire += TP3_VLAN_TAG_LEN;
-				flags |= NETRING_FRAME_VLAN_RESTORED;
-				if (snap > t->capacity)
-					snap = t->capacity;
+			if (__builtin_expect(snap < wire, 0)) {
+				flags |= NETRING_FRAME_TRUNCATED;
+				truncated++;
 			}
+			v->data = mac;
+			v->len = snap;
+			v->wire_len = wire;
+			v->ts_ns = (uint64_t)h->tp_sec * 1000000000ull + h->tp_nsec;
+			v->ifindex = ifindex;
+			v->vlan_tci = tci;
+			v->flags = flags;
+			bytes += snap;
+			wire_bytes += wire;
+			v++;
 		}
-		if (__builtin_expect(snap < wire, 0)) {
-			flags |= NETRING_FRAME_TRUNCATED;
-			c->truncated++;
-		}
-		flags |= (status & TP_STATUS_TS_RAW_HARDWARE) ?
-				 NETRING_FRAME_TS_HARDWARE :
-				 NETRING_FRAME_TS_SOFTWARE;
-
-		f[n].data = mac;
-		f[n].len = snap;
-		f[n].wire_len = wire;
-		f[n].ts_ns = (uint64_t)h->tp_sec * 1000000000ull + h->tp_nsec;
-		f[n].ifindex = t->ifindex;
-		f[n].flags = flags;
-		c->bytes += snap;
-		c->wire_bytes += wire;
-		t->taken[t->blk_cur]++;
-		n++;
-next:
-		if (--t->left == 0)
+		got = (unsigned)(v - (f + n));
+		t->pkt = pkt;
+		t->left -= k;
+		t->taken[t->blk_cur] += got;
+		c->bytes += bytes;
+		c->wire_bytes += wire_bytes;
+		c->truncated += truncated;
+		n += got;
+		if (!t->left)
 			tp3_finish_block(t);
-		else
-			t->pkt += h->tp_next_offset;
 	}
 	return n;
 }
