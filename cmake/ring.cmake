@@ -5,6 +5,7 @@
 set(_nr_ring_src ${CMAKE_CURRENT_LIST_DIR}/../src)
 target_sources(netring_obj PRIVATE
   ${_nr_ring_src}/ring.c
+  ${_nr_ring_src}/ring_backend.c
   ${_nr_ring_src}/backend_tap.c
   ${_nr_ring_src}/backend_pcap.c)
 # The object library needs libpcap's headers; the shared library links it

@@ -174,33 +174,18 @@ static unsigned source_fill(struct pcap_source *p, unsigned want)
 	return n;
 }
 
+static unsigned source_fill_for_burst(struct netring *r, unsigned want)
+{
+	return source_fill(to_pcap(r), want);
+}
+
 static int source_rx_burst(struct netring *r, struct netring_frame *f,
-			 unsigned max)
+			  unsigned max)
 {
 	struct pcap_source *p = to_pcap(r);
-	uint64_t bytes = 0, wire_bytes = 0;
-	unsigned truncated = 0;
-	int n, i;
 
-	n = nr_ring_peek(p->ring, f, max);
-	if (n >= 0 && (unsigned)n < max && source_fill(p, max - (unsigned)n)) {
-		int more = nr_ring_peek(p->ring, f + n, max - (unsigned)n);
-
-		if (more > 0)
-			n += more;
-	}
-	if (unlikely(n < 0))
-		return nr_set_error(r, n, "%s: the slot ring is corrupt", p->path);
-	for (i = 0; i < n; i++) {
-		bytes += f[i].len;
-		wire_bytes += f[i].wire_len;
-		truncated += !!(f[i].flags & NETRING_FRAME_TRUNCATED);
-	}
-	r->received += (unsigned)n;
-	r->bytes += bytes;
-	r->wire_bytes += wire_bytes;
-	r->truncated += truncated;
-	return n;
+	return nr_ring_backend_burst(r, p->ring, f, max, source_fill_for_burst,
+				     p->path);
 }
 
 static void source_rx_release(struct netring *r, unsigned n)

@@ -99,33 +99,18 @@ static unsigned tap_pull(struct tap_ring *t, unsigned want)
 	return n;
 }
 
+static unsigned tap_pull_for_burst(struct netring *r, unsigned want)
+{
+	return tap_pull(to_tap(r), want);
+}
+
 static int tap_rx_burst(struct netring *r, struct netring_frame *f,
 			unsigned max)
 {
 	struct tap_ring *t = to_tap(r);
-	uint64_t bytes = 0, wire_bytes = 0;
-	unsigned truncated = 0;
-	int n, i;
 
-	n = nr_ring_peek(t->ring, f, max);
-	if (n >= 0 && (unsigned)n < max && tap_pull(t, max - (unsigned)n)) {
-		int more = nr_ring_peek(t->ring, f + n, max - (unsigned)n);
-
-		if (more > 0)
-			n += more;
-	}
-	if (unlikely(n < 0))
-		return nr_set_error(r, n, "%s: the slot ring is corrupt", t->name);
-	for (i = 0; i < n; i++) {
-		bytes += f[i].len;
-		wire_bytes += f[i].wire_len;
-		truncated += !!(f[i].flags & NETRING_FRAME_TRUNCATED);
-	}
-	r->received += (unsigned)n;
-	r->bytes += bytes;
-	r->wire_bytes += wire_bytes;
-	r->truncated += truncated;
-	return n;
+	return nr_ring_backend_burst(r, t->ring, f, max, tap_pull_for_burst,
+				     t->name);
 }
 
 static void tap_rx_release(struct netring *r, unsigned n)

@@ -315,4 +315,16 @@ int nr_ring_validate(const void *base, uint64_t mapped,
 void nr_ring_bind(struct netring_ring *r, void *base, uint64_t mapped,
 		  const struct nr_ring_geom *g);
 
+/*
+ * The burst of a backend that fills a slot ring itself from its source (a
+ * TAP's queue, a pcap file): take what waits, ask `pull` for more when that
+ * is not enough, and count what is delivered in r's counters.  `source`
+ * names the source in the error of a corrupt ring.
+ */
+struct netring;
+int nr_ring_backend_burst(struct netring *r, struct netring_ring *ring,
+			  struct netring_frame *f, unsigned max,
+			  unsigned (*pull)(struct netring *r, unsigned want),
+			  const char *source);
+
 #endif /* NETRING_RING_H */
