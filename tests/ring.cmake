@@ -141,7 +141,7 @@ if(NETRING_HAVE_LIBFUZZER)
   endfunction()
   nrr_fuzzer(fuzz_ring_header ${_nrr_dir}/fuzz_ring_header.c ${_nrr_src}/ring.c)
   nrr_fuzzer(fuzz_pcap ${_nrr_dir}/fuzz_pcap.c ${_nrr_dir}/fuzz_stubs.c
-    ${_nrr_src}/backend_pcap.c ${_nrr_src}/ring.c)
+    ${_nrr_src}/backend_pcap.c ${_nrr_src}/ring.c ${_nrr_src}/ring_backend.c)
   target_link_libraries(fuzz_pcap PRIVATE PkgConfig::PCAP)
   foreach(kind ring_header pcap)
     string(REGEX REPLACE "_header$" "" seeds ${kind})
