@@ -681,6 +681,187 @@ NETRING_API int netring_ring_stats_get(const struct netring_ring *ring,
  * loop also sees the end.
  */
 
+/* ------------------------------------------------------------------------
+ * Event loop
+ * ------------------------------------------------------------------------
+ *
+ * One thread serving many rings: a loop holds rings of any backend, each
+ * with its frame callback and user pointer, and sleeps in epoll on their
+ * descriptors, an eventfd (for netring_loop_break()) and, when asked, an
+ * rtnetlink socket that reports links appearing, going away, going down or
+ * up and changing MTU or MAC address.  A turn hands each ring with frames
+ * waiting at most `budget` of them, in round-robin order, so one busy
+ * interface cannot starve the others.  The loop is a thin layer over
+ * netring_dispatch() and starts no thread: the thread that calls
+ * netring_loop_run() does all the work, and callbacks run on it.  One loop
+ * may be run by one thread at a time; for a thread per interface, give each
+ * thread a loop of its own (loops share nothing).
+ *
+ * Links are known by (network namespace, ifindex).  A loop lives in the
+ * network namespace of the thread that created it: it records that
+ * namespace's inode (from /proc/thread-self/ns/net) and reports it in every
+ * event; rings of links of another namespace are refused (-EXDEV).
+ *
+ * Ring ownership.  A ring added with netring_loop_add() stays the
+ * caller's: the loop never closes it, and once removed (by
+ * netring_loop_remove(), or by the loop before a NETRING_EV_GONE event) the
+ * loop no longer touches it: the caller may close it in that callback.  A
+ * ring plugged by auto-plug is the loop's: it is closed after its
+ * NETRING_EV_GONE event returns, or by netring_loop_free().  The loop
+ * delivers what is left in a ring before reporting it GONE.
+ */
+
+struct netring_loop;
+
+enum netring_event_kind {
+	/* Auto-plug plugged `ring` on the link: it receives from now on. */
+	NETRING_EV_PLUGGED = 1,
+	/* `ring` left the loop and will deliver nothing more: its interface
+	 * was removed (error -ENODEV), went down and its backend cannot
+	 * follow (-ENETDOWN), its file ended (-ENODATA) or it failed
+	 * (another -errno; `message` says why).  `stats` are its final
+	 * statistics. */
+	NETRING_EV_GONE,
+	NETRING_EV_DOWN, /* the link went administratively down */
+	NETRING_EV_UP,   /* the link came administratively up */
+	NETRING_EV_MTU,  /* its MTU changed: old_mtu -> link.mtu */
+	NETRING_EV_ADDR, /* its MAC address changed: old_mac -> link.mac */
+	NETRING_EV_NEW,  /* a link appeared in the namespace */
+	NETRING_EV_DEL,  /* a link was removed from the namespace */
+	/* Auto-plug could not plug the link: `error` and `message` say why.
+	 * It is tried again when the link changes (e.g. comes up). */
+	NETRING_EV_PLUG_FAILED,
+};
+
+struct netring_event {
+	uint32_t kind;     /* enum netring_event_kind */
+	int32_t error;     /* GONE, PLUG_FAILED: -errno; otherwise 0 */
+	uint64_t netns;    /* inode of the loop's network namespace */
+	struct netring_if link; /* the link as rtnetlink last reported it
+				 * (GONE of a pcap ring: all zero) */
+	uint32_t old_mtu;  /* MTU: the MTU before */
+	uint8_t old_mac[6]; /* ADDR: the address before */
+	uint16_t reserved;
+	/* The ring concerned (PLUGGED, GONE, and link events of a link
+	 * with a ring in the loop), else NULL; `ring_user` its user pointer. */
+	struct netring *ring;
+	void *ring_user;
+	/* GONE: the ring's final statistics, valid during the callback. */
+	const struct netring_stats *stats;
+	/* GONE, PLUG_FAILED: for people; "" otherwise. */
+	const char *message;
+};
+
+typedef void (*netring_event_fn)(struct netring_loop *loop,
+				 const struct netring_event *ev, void *user);
+
+enum netring_loop_flags {
+	/* Report link events (NEW, DEL, DOWN, UP, MTU, ADDR) even without
+	 * auto-plug; auto-plug turns them on by itself. */
+	NETRING_LOOP_LINK_EVENTS = 1u << 0,
+};
+
+#define NETRING_LOOP_BUDGET_DEFAULT 64u
+
+struct netring_loop_opts {
+	size_t sz;         /* sizeof(struct netring_loop_opts) */
+	uint32_t budget;   /* frames per ring per turn; default 64 */
+	uint32_t flags;    /* enum netring_loop_flags */
+	netring_event_fn event_fn; /* NULL: events are not reported */
+	void *event_user;
+};
+
+/*
+ * A new loop (`opts` may be NULL).  `errbuf`, if not NULL, receives
+ * NETRING_ERRBUF_SIZE bytes of explanation on failure.  Errors: -EINVAL,
+ * -ENOMEM, -EMFILE, or the errno of the failing system call.
+ */
+NETRING_API int netring_loop_new(struct netring_loop **loopp,
+				 const struct netring_loop_opts *opts,
+				 char *errbuf);
+
+/* Close the rings the loop plugged itself, leave the caller's alone, free
+ * everything.  No event is reported.  NULL is fine.  Not while running. */
+NETRING_API void netring_loop_free(struct netring_loop *loop);
+
+/* Why the last failing call on `loop` failed ("" if none did). */
+NETRING_API const char *netring_loop_error(const struct netring_loop *loop);
+
+/*
+ * Add ring `r` (any backend): from now on the loop hands its frames to
+ * `fn(frame, user)`.  Errors: -EINVAL, -EEXIST (already in this loop),
+ * -EXDEV (a link of another network namespace), -ENOMEM.
+ */
+NETRING_API int netring_loop_add(struct netring_loop *loop, struct netring *r,
+				 netring_frame_fn fn, void *user);
+
+/* Take `r` out of the loop (it stays open).  -ENOENT if it is not in it.
+ * Safe from a callback of the same loop. */
+NETRING_API int netring_loop_remove(struct netring_loop *loop,
+				    struct netring *r);
+
+/* Change the frame callback's user pointer of `r` (e.g. on PLUGGED). */
+NETRING_API int netring_loop_set_user(struct netring_loop *loop,
+				      struct netring *r, void *user);
+
+/* Fill up to `max` of `rings` with the loop's rings, in the order added;
+ * returns how many it holds (may be more than max). */
+NETRING_API int netring_loop_rings(const struct netring_loop *loop,
+				   struct netring **rings, size_t max);
+
+enum netring_autoplug_flags {
+	/* Also try links that are not Ethernet (netring_open() may refuse
+	 * them: PLUG_FAILED); loopback included.  Default: left alone. */
+	NETRING_AUTOPLUG_ANY_TYPE = 1u << 0,
+	/* Plug a link only once it is up (default: as soon as it exists). */
+	NETRING_AUTOPLUG_UP_ONLY = 1u << 1,
+};
+
+struct netring_autoplug {
+	size_t sz;           /* sizeof(struct netring_autoplug) */
+	/* Which links: NULL or "all" every one, else an fnmatch(3) glob on
+	 * the name ("veth*"); copied. */
+	const char *pattern;
+	uint32_t flags;      /* enum netring_autoplug_flags */
+	/* Template for every ring plugged (NULL: defaults); copied. */
+	const struct netring_config *cfg;
+	netring_frame_fn frame_fn; /* the new rings' frame callback */
+	void *frame_user;          /* their user pointer, until set_user */
+};
+
+/*
+ * Plug every link that matches now (before returning: PLUGGED events), and
+ * from now on every link that appears; unplug each as it goes (GONE, with
+ * its final statistics).  A loop has one auto-plug; calling again replaces
+ * the pattern and template for links to come.  A link that goes down and
+ * up again keeps its ring: AF_PACKET's socket is hooked again by the
+ * kernel and an AF_XDP socket stays bound (only removal unbinds it).
+ * Returns the number of rings plugged now, or -errno (-EINVAL, or the
+ * rtnetlink socket's errno).
+ */
+NETRING_API int netring_loop_autoplug(struct netring_loop *loop,
+				      const struct netring_autoplug *ap);
+
+/*
+ * Run turns until `timeout_ms` pass (-1: no limit; 0: one turn without
+ * sleeping) or netring_loop_break() is called.  Returns the number of
+ * frames delivered (0 on timeout with none), -ECANCELED when broken (the
+ * break is consumed; frames delivered before are not counted then), -EINTR
+ * on a signal, or another -errno.
+ */
+NETRING_API int netring_loop_run(struct netring_loop *loop, int timeout_ms);
+
+/* Make a current or the next netring_loop_run() return -ECANCELED.  Safe
+ * from any thread and from a signal handler. */
+NETRING_API int netring_loop_break(struct netring_loop *loop);
+
+/* The loop's epoll descriptor, to nest the loop in another event loop: it
+ * is readable when one of the loop's descriptors is.  A ring that used its
+ * whole budget in the last turn may hold more frames without making it
+ * readable: call netring_loop_run(loop, 0) until it returns 0 before
+ * waiting on it again. */
+NETRING_API int netring_loop_fd(const struct netring_loop *loop);
+
 #ifdef __cplusplus
 }
 #endif

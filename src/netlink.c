@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "netring_int.h"
+#include "rtnl_events.h"
 
 #define NL_BUFSIZE 32768
 
@@ -311,4 +312,12 @@ int netring_if_get(const char *name, struct netring_if *ifi)
 	if (strlen(name) >= NETRING_IFNAMSIZ)
 		return -ENODEV;
 	return nr_link_get(name, 0, ifi, NULL);
+}
+
+/* One RTM_NEWLINK or RTM_DELLINK message, e.g. a link event, into ifi. */
+void nr_link_parse(const struct nlmsghdr *nh, struct netring_if *ifi)
+{
+	struct nr_link_counters ctr;
+
+	parse_link(nh, ifi, &ctr);
 }

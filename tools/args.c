@@ -479,7 +479,18 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 				 v, NETRING_IFNAMSIZ - 1);
 			return -EINVAL;
 		}
-		a->ifname = v;
+		for (unsigned k = 0; k < a->nifnames; k++)
+			if (strcmp(a->ifnames[k], v) == 0) {
+				snprintf(err, errsize, "-i %s: given twice", v);
+				return -EINVAL;
+			}
+		if (a->nifnames == DUMP_IFACES_MAX) {
+			snprintf(err, errsize, "-i: at most %d interfaces",
+				 DUMP_IFACES_MAX);
+			return -EINVAL;
+		}
+		a->ifnames[a->nifnames++] = v;
+		a->ifname = a->ifnames[0];
 		return 0;
 	case 'c':
 		rc = arg_parse_u64(v, 1, UINT64_MAX, &a->count);
@@ -717,6 +728,10 @@ int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
 			 "dump needs an interface (-i IFACE) or a file (-r FILE)");
 		return -EINVAL;
 	}
+	/* "all" or a glob plugs what matches, now and as links appear. */
+	a->multi = a->nifnames > 1 ||
+		   (a->ifname && (strcmp(a->ifname, "all") == 0 ||
+				  strpbrk(a->ifname, "*?[")));
 	if (a->nano && !a->pcap_path) {
 		snprintf(err, errsize, "--nano is about the -w file; there is none");
 		return -EINVAL;
@@ -730,6 +745,7 @@ int ls_args_parse(struct ls_args *a, int argc, char **argv, char *err,
 	static const struct option ls_options[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "watch", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -745,6 +761,9 @@ int ls_args_parse(struct ls_args *a, int argc, char **argv, char *err,
 			break;
 		case 'j':
 			a->json = true;
+			break;
+		case 'W':
+			a->watch = true;
 			break;
 		case 'h':
 			a->help = true;

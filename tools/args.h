@@ -20,6 +20,7 @@
 /* -r without --frame-size: slots of 16 KiB hold 9000-byte frames whole. */
 #define DUMP_READ_FRAME_SIZE 16384u
 #define TAP_PREFIX "tap:"
+#define DUMP_IFACES_MAX 64 /* -i given this many times at most */
 
 /*
  * A decimal number made of digits only (no sign, space, or base prefix) in
@@ -57,7 +58,13 @@ int arg_parse_ethertype(const char *s, uint16_t *out);
 int arg_parse_ip_proto(const char *s, uint8_t *out);
 
 struct dump_args {
-	const char *ifname;    /* -i, as given ("tap:NAME" included) */
+	const char *ifname;    /* -i, as given ("tap:NAME" included); the
+				* first one when there are several */
+	/* Every -i, in order.  Several, or one that is "all" or a glob
+	 * ("veth*"): one event loop over many rings (multi). */
+	const char *ifnames[DUMP_IFACES_MAX];
+	unsigned nifnames;
+	bool multi;
 	const char *read_path; /* -r, or NULL */
 	uint64_t count;        /* stop after this many frames; 0: no limit */
 	uint64_t time_ms;      /* stop after this long; 0: no limit */
@@ -76,6 +83,7 @@ struct dump_args {
 struct ls_args {
 	bool all;
 	bool json;
+	bool watch; /* then print link events until a signal */
 	bool help;
 };
 

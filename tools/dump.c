@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,14 +26,20 @@
 #define DRAIN_MIN_FRAME_BYTES 64u
 
 static const char dump_usage[] =
-	"usage: netring dump -i IFACE [OPTIONS]\n"
+	"usage: netring dump -i IFACE [-i IFACE2 ...] [OPTIONS]\n"
+	"       netring dump -i all|GLOB [OPTIONS]\n"
 	"       netring dump -r FILE [OPTIONS]\n"
 	"\n"
 	"Plug IFACE into a ring (or read FILE through one) and print one line per\n"
 	"frame received.\n"
 	"\n"
 	"  -i, --interface IFACE  the interface (at most 15 characters), or tap:NAME\n"
-	"                         for a TAP device NAME (created if missing)\n"
+	"                         for a TAP device NAME (created if missing); give\n"
+	"                         it again for more interfaces, or \"all\" or a glob\n"
+	"                         (\"veth*\") for every Ethernet link that matches,\n"
+	"                         now and as they appear: one stream of lines, each\n"
+	"                         naming its interface, and statistics per\n"
+	"                         interface and in total\n"
 	"  -r, --read FILE        read the frames of a pcap or pcapng file instead;\n"
 	"                         stops at its end (slots default to 16384 bytes)\n"
 	"      --replay-speed X   with -r: X times the file's pace (up to 3 decimals,\n"
@@ -315,8 +322,10 @@ static void print_plug_info(const struct netring_info *info)
 			info->note);
 }
 
-static void print_stats_json(const struct netring_info *info,
-			     const struct netring_stats *s)
+/* One ring's statistics as a JSON object (no newline): the single
+ * interface's summary, and each interface's in the multi one. */
+static void stats_json_object(const struct netring_info *info,
+			      const struct netring_stats *s)
 {
 	fputs("{\"interface\":", stdout);
 	json_fputs_string(info->ifname, stdout);
@@ -342,7 +351,14 @@ static void print_stats_json(const struct netring_info *info,
 	       s->unread);
 	fputs(",\"note\":", stdout);
 	json_fputs_string(info->note, stdout);
-	fputs("}\n", stdout);
+	fputs("}", stdout);
+}
+
+static void print_stats_json(const struct netring_info *info,
+			     const struct netring_stats *s)
+{
+	stats_json_object(info, s);
+	fputs("\n", stdout);
 }
 
 static void print_stats(const struct dump_args *a,
@@ -453,6 +469,376 @@ static int dump_plugged(struct netring *r, struct dump_state *st)
 	return status;
 }
 
+/* ---- several interfaces: one event loop over many rings --------------- */
+
+/* One plugged interface of a multi dump; kept after it is gone, for the
+ * summary. */
+struct multi_ring {
+	struct dump_state st; /* its lines are labelled with its name */
+	struct multi *m;
+	struct netring *ring; /* NULL once gone */
+	bool added;           /* named with -i: ours to close */
+	bool gone;
+	struct netring_info info;
+	struct netring_stats final; /* when gone */
+	char key[NETRING_IFNAMSIZ + 8]; /* its name in the JSON summary */
+};
+
+struct multi {
+	const struct dump_args *args;
+	struct pcap_writer *pcap;
+	struct netring_loop *loop;
+	struct multi_ring **rings;
+	size_t n, cap;
+	size_t live;
+	bool autoplug;
+	bool failed; /* out of memory for a new interface's state */
+	uint64_t frames; /* every interface's, for -c */
+};
+
+static struct netring_loop *volatile signal_loop;
+
+static void stop_loop_on_signal(int sig)
+{
+	int saved_errno = errno;
+
+	stop_signal = sig;
+	if (signal_loop)
+		netring_loop_break(signal_loop);
+	errno = saved_errno;
+}
+
+static struct multi_ring *multi_ring_new(struct multi *m, struct netring *r,
+					 bool added)
+{
+	struct multi_ring *mr;
+	unsigned same = 0;
+
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		struct multi_ring **n = realloc(m->rings, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		m->rings = n;
+		m->cap = cap;
+	}
+	mr = calloc(1, sizeof(*mr));
+	if (!mr)
+		return NULL;
+	mr->m = m;
+	mr->ring = r;
+	mr->added = added;
+	netring_get_info(r, &mr->info, sizeof(mr->info));
+	mr->st.args = m->args;
+	mr->st.pcap = m->pcap;
+	mr->st.source = mr->info.ifname;
+	snprintf(mr->st.ifname, sizeof(mr->st.ifname), "%s", mr->info.ifname);
+	/* A name seen before (a link removed and made again) gets "#2". */
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->rings[i]->info.ifname, mr->info.ifname) == 0)
+			same++;
+	if (same)
+		snprintf(mr->key, sizeof(mr->key), "%s#%u", mr->info.ifname,
+			 same + 1);
+	else
+		snprintf(mr->key, sizeof(mr->key), "%s", mr->info.ifname);
+	m->rings[m->n++] = mr;
+	m->live++;
+	return mr;
+}
+
+static bool multi_done(const struct multi *m)
+{
+	const struct dump_args *a = m->args;
+
+	if (a->count && m->frames >= a->count)
+		return true;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->rings[i]->st.pcap_failed)
+			return true;
+	/* Named interfaces only, all gone: nothing more can come. */
+	return !m->autoplug && !m->live;
+}
+
+static void multi_frame(const struct netring_frame *f, void *user)
+{
+	struct multi_ring *mr = user;
+	struct multi *m = mr->m;
+
+	/* Past -c: the loop stops at the end of this turn. */
+	if (m->args->count && m->frames >= m->args->count)
+		return;
+	m->frames++;
+	dump_frame(f, &mr->st);
+	if ((m->args->count && m->frames >= m->args->count) ||
+	    mr->st.pcap_failed)
+		netring_loop_break(m->loop);
+}
+
+static void multi_event(struct netring_loop *l, const struct netring_event *ev,
+			void *user)
+{
+	struct multi *m = user;
+	struct multi_ring *mr;
+
+	switch (ev->kind) {
+	case NETRING_EV_PLUGGED:
+		mr = multi_ring_new(m, ev->ring, false);
+		if (!mr) {
+			fprintf(stderr, "netring: %s: out of memory; not plugged\n",
+				ev->link.name);
+			netring_loop_remove(l, ev->ring);
+			netring_close(ev->ring);
+			m->failed = true;
+			return;
+		}
+		netring_loop_set_user(l, ev->ring, mr);
+		fprintf(stderr, "netring: plugged %s\n", ev->link.name);
+		print_plug_info(&mr->info);
+		break;
+	case NETRING_EV_PLUG_FAILED:
+		fprintf(stderr, "netring: %s: not plugged: %s\n", ev->link.name,
+			ev->message);
+		break;
+	case NETRING_EV_GONE:
+		mr = ev->ring_user;
+		mr->gone = true;
+		mr->final = *ev->stats;
+		mr->ring = NULL;
+		m->live--;
+		fprintf(stderr,
+			"netring: %s: gone (%s): %" PRIu64
+			" frames received, %" PRIu64 " dropped, %" PRIu64
+			" truncated\n",
+			mr->info.ifname,
+			ev->message[0] ? ev->message : strerror(-ev->error),
+			ev->stats->received, ev->stats->dropped,
+			ev->stats->truncated);
+		if (mr->added)
+			netring_close(ev->ring);
+		if (multi_done(m))
+			netring_loop_break(l);
+		break;
+	case NETRING_EV_DOWN:
+	case NETRING_EV_UP:
+		fprintf(stderr, "netring: %s: %s\n", ev->link.name,
+			ev->kind == NETRING_EV_UP ? "up" : "down");
+		break;
+	case NETRING_EV_MTU:
+		fprintf(stderr, "netring: %s: mtu %u -> %u\n", ev->link.name,
+			ev->old_mtu, ev->link.mtu);
+		break;
+	}
+}
+
+static bool is_pattern(const char *name)
+{
+	return strcmp(name, "all") == 0 || strpbrk(name, "*?[");
+}
+
+/* struct netring_stats is all uint64_t counters: a sum is field by field. */
+static void stats_add(struct netring_stats *sum, const struct netring_stats *s)
+{
+	uint64_t *d = (uint64_t *)sum;
+	const uint64_t *v = (const uint64_t *)s;
+
+	_Static_assert(sizeof(*s) % sizeof(uint64_t) == 0,
+		       "netring_stats holds only uint64_t counters");
+	for (size_t i = 0; i < sizeof(*s) / sizeof(uint64_t); i++)
+		d[i] += v[i];
+}
+
+static void multi_summary(struct multi *m)
+{
+	struct dump_args text_only = *m->args;
+	struct netring_stats total = { 0 };
+	struct netring_stats *each;
+
+	each = calloc(m->n + 1, sizeof(*each));
+	if (!each) {
+		fprintf(stderr, "netring: out of memory for the summary\n");
+		return;
+	}
+	text_only.stats_json = false;
+	for (size_t i = 0; i < m->n; i++) {
+		struct multi_ring *mr = m->rings[i];
+
+		if (mr->gone)
+			each[i] = mr->final;
+		else
+			netring_stats_get(mr->ring, &each[i], sizeof(each[i]));
+		print_stats(&text_only, &mr->info, &each[i]);
+		stats_add(&total, &each[i]);
+	}
+	fprintf(stderr,
+		"netring: total: %" PRIu64 " frames received (%" PRIu64
+		" bytes), %" PRIu64 " dropped, %" PRIu64
+		" truncated on %zu interfaces (%zu gone)\n",
+		total.received, total.bytes, total.dropped, total.truncated,
+		m->n, m->n - m->live);
+	if (m->args->stats_json) {
+		fputs("{\"interfaces\":{", stdout);
+		for (size_t i = 0; i < m->n; i++) {
+			if (i)
+				fputc(',', stdout);
+			json_fputs_string(m->rings[i]->key, stdout);
+			fputc(':', stdout);
+			stats_json_object(&m->rings[i]->info, &each[i]);
+		}
+		printf("},\"total\":{\"interfaces\":%zu,\"gone\":%zu"
+		       ",\"received\":%" PRIu64 ",\"bytes\":%" PRIu64
+		       ",\"wire_bytes\":%" PRIu64 ",\"dropped\":%" PRIu64
+		       ",\"dropped_ring_full\":%" PRIu64
+		       ",\"dropped_interface\":%" PRIu64
+		       ",\"truncated\":%" PRIu64 ",\"freezes\":%" PRIu64
+		       ",\"kernel_seen\":%" PRIu64 ",\"if_rx_dropped\":%" PRIu64
+		       ",\"dropped_no_buffer\":%" PRIu64
+		       ",\"dropped_redirect\":%" PRIu64
+		       ",\"xdp_matched\":%" PRIu64 ",\"xdp_passed\":%" PRIu64
+		       ",\"xdp_fill_empty\":%" PRIu64
+		       ",\"xdp_invalid_descs\":%" PRIu64 ",\"unread\":%" PRIu64
+		       "}}\n",
+		       m->n, m->n - m->live, total.received, total.bytes,
+		       total.wire_bytes, total.dropped, total.dropped_ring_full,
+		       total.dropped_interface, total.truncated, total.freezes,
+		       total.kernel_seen, total.if_rx_dropped,
+		       total.dropped_no_buffer, total.dropped_redirect,
+		       total.xdp_matched, total.xdp_passed, total.xdp_fill_empty,
+		       total.xdp_invalid_descs, total.unread);
+	}
+	free(each);
+}
+
+/*
+ * -i given several times, or as "all" or a glob: one loop over a ring per
+ * interface, one merged stream of lines, a summary per interface and in
+ * all.  Interfaces that match a pattern are plugged as they appear and
+ * reported, with their final counts, as they go.  Returns the exit status.
+ */
+static int dump_multi(const struct dump_args *a, struct pcap_writer *pcap)
+{
+	struct multi m = { .args = a, .pcap = pcap };
+	struct netring_loop_opts lo = { .sz = sizeof(lo),
+					.event_fn = multi_event,
+					.event_user = &m };
+	char errbuf[NETRING_ERRBUF_SIZE];
+	const char *pattern = NULL;
+	uint64_t deadline = 0;
+	int rc, status = EXIT_OK;
+
+	rc = netring_loop_new(&m.loop, &lo, errbuf);
+	if (rc) {
+		fprintf(stderr, "netring: %s\n", errbuf);
+		return EXIT_RUNTIME;
+	}
+	for (unsigned i = 0; i < a->nifnames; i++) {
+		const char *name = a->ifnames[i];
+		struct multi_ring *mr;
+		struct netring *r;
+
+		if (is_pattern(name)) {
+			if (pattern) {
+				fprintf(stderr,
+					"netring: dump: -i %s and -i %s: one pattern at most\n",
+					pattern, name);
+				status = EXIT_USAGE;
+				goto out;
+			}
+			pattern = name;
+			continue;
+		}
+		rc = netring_open(&r, name, &a->cfg, errbuf);
+		if (rc) {
+			fprintf(stderr, "netring: %s\n",
+				errbuf[0] ? errbuf : strerror(-rc));
+			status = open_exit_status(a, rc);
+			goto out;
+		}
+		mr = multi_ring_new(&m, r, true);
+		if (!mr || netring_loop_add(m.loop, r, multi_frame, mr)) {
+			fprintf(stderr, "netring: %s: %s\n", name,
+				mr ? netring_loop_error(m.loop) : "out of memory");
+			if (mr)
+				mr->ring = NULL;
+			netring_close(r);
+			status = EXIT_RUNTIME;
+			goto out;
+		}
+		print_plug_info(&mr->info);
+	}
+	if (pattern) {
+		struct netring_autoplug ap = { .sz = sizeof(ap),
+					       .pattern = pattern,
+					       .cfg = &a->cfg,
+					       .frame_fn = multi_frame };
+
+		m.autoplug = true;
+		rc = netring_loop_autoplug(m.loop, &ap);
+		if (rc < 0) {
+			fprintf(stderr, "netring: -i %s: %s\n", pattern,
+				netring_loop_error(m.loop));
+			status = EXIT_RUNTIME;
+			goto out;
+		}
+		if (rc == 0)
+			fprintf(stderr,
+				"netring: no interface matches %s yet: waiting for one\n",
+				pattern);
+	}
+
+	signal_loop = m.loop;
+	set_stop_signals(stop_loop_on_signal);
+	if (a->time_ms)
+		deadline = monotonic_ns() + a->time_ms * 1000000u;
+	while (!stop_signal && !multi_done(&m) && !m.failed) {
+		/* Turns of at most 100 ms, so a reader of a pipe sees the
+		 * lines of a quiet stream without waiting for more. */
+		int timeout_ms = 100;
+
+		if (deadline) {
+			uint64_t now = monotonic_ns();
+
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000u < 100)
+				timeout_ms = (int)((deadline - now + 999999u) /
+						   1000000u);
+		}
+		rc = netring_loop_run(m.loop, timeout_ms);
+		fflush(stdout);
+		if (rc < 0 && rc != -ECANCELED && rc != -EINTR) {
+			fprintf(stderr, "netring: %s\n", netring_loop_error(m.loop));
+			status = EXIT_RUNTIME;
+			break;
+		}
+	}
+	/* What is already in the rings is received, unless -c is reached. */
+	if (!(a->count && m.frames >= a->count))
+		for (int turns = 0; turns < 4096; turns++)
+			if (netring_loop_run(m.loop, 0) <= 0)
+				break;
+	set_stop_signals(SIG_DFL);
+	signal_loop = NULL;
+	if (m.failed)
+		status = EXIT_RUNTIME;
+	multi_summary(&m);
+out:
+	for (size_t i = 0; i < m.n; i++) {
+		struct multi_ring *mr = m.rings[i];
+
+		if (mr->added && mr->ring) {
+			netring_loop_remove(m.loop, mr->ring);
+			netring_close(mr->ring);
+		}
+	}
+	netring_loop_free(m.loop); /* closes the rings auto-plug plugged */
+	for (size_t i = 0; i < m.n; i++)
+		free(m.rings[i]);
+	free(m.rings);
+	return status;
+}
+
 /* Do two paths name one existing file (a link, another spelling)? */
 static bool same_file(const char *a, const char *b)
 {
@@ -522,6 +908,10 @@ int dump_run(int argc, char **argv)
 		st.pcap = &pcap;
 	}
 
+	if (a.multi) {
+		status = dump_multi(&a, st.pcap);
+		goto written;
+	}
 	rc = netring_open(&r, source, &a.cfg, errbuf);
 	if (rc) {
 		if (errbuf[0])
@@ -537,6 +927,7 @@ int dump_run(int argc, char **argv)
 	status = dump_plugged(r, &st);
 	netring_close(r);
 
+written:
 	if (st.pcap) {
 		if (pcap_writer_close(st.pcap, err, sizeof(err))) {
 			fprintf(stderr, "netring: %s\n", err);

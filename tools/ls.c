@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <net/if_arp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,15 @@
 #include "netring.h"
 
 static const char ls_usage[] =
-	"usage: netring ls [-a] [--json]\n"
+	"usage: netring ls [-a] [--json] [--watch]\n"
 	"\n"
 	"List the network interfaces of this namespace that netring can plug\n"
 	"(Ethernet links), with what their drivers can do for the xdp backend.\n"
 	"\n"
 	"  -a, --all   also list links that are not Ethernet (loopback, tun, ...)\n"
 	"  --json      print one JSON array instead of a table\n"
+	"  --watch     then print link events (new, del, up, down, mtu, addr)\n"
+	"              as they happen, until SIGINT or SIGTERM\n"
 	"  -h, --help  print this help\n"
 	"\n"
 	"XDP columns: XDP native or generic (generic XDP works on any link), ZC\n"
@@ -218,8 +221,106 @@ static void print_json(const struct netring_if *ifs, const struct ls_caps *caps,
 	puts("]");
 }
 
+/* ---- ls --watch: link events as they happen --------------------------- */
+
+static struct netring_loop *volatile watch_loop;
+
+static void stop_watch(int sig)
+{
+	int saved_errno = errno;
+
+	(void)sig;
+	if (watch_loop)
+		netring_loop_break(watch_loop);
+	errno = saved_errno;
+}
+
+static void print_link_event(struct netring_loop *l,
+			     const struct netring_event *ev, void *user)
+{
+	const struct netring_if *ifi = &ev->link;
+	const bool *all = user;
+
+	(void)l;
+	if (!*all && !(ifi->flags & NETRING_IF_ETHERNET))
+		return;
+	switch (ev->kind) {
+	case NETRING_EV_NEW:
+		printf("new %s index %u%s%s mtu %u %s\n", ifi->name, ifi->ifindex,
+		       ifi->kind[0] ? " kind " : "", ifi->kind, ifi->mtu,
+		       ifi->flags & NETRING_IF_UP ? "up" : "down");
+		break;
+	case NETRING_EV_DEL:
+		printf("del %s index %u\n", ifi->name, ifi->ifindex);
+		break;
+	case NETRING_EV_UP:
+		printf("up %s\n", ifi->name);
+		break;
+	case NETRING_EV_DOWN:
+		printf("down %s\n", ifi->name);
+		break;
+	case NETRING_EV_MTU:
+		printf("mtu %s %u -> %u\n", ifi->name, ev->old_mtu, ifi->mtu);
+		break;
+	case NETRING_EV_ADDR:
+		printf("addr %s %02x:%02x:%02x:%02x:%02x:%02x\n", ifi->name,
+		       ifi->mac[0], ifi->mac[1], ifi->mac[2], ifi->mac[3],
+		       ifi->mac[4], ifi->mac[5]);
+		break;
+	default:
+		return;
+	}
+	fflush(stdout);
+}
+
+static bool watch_all;
+
+/* Subscribed before the list is read, so no change falls between the
+ * list and the events. */
+static struct netring_loop *watch_open(bool all)
+{
+	struct netring_loop_opts o = { .sz = sizeof(o),
+				       .flags = NETRING_LOOP_LINK_EVENTS,
+				       .event_fn = print_link_event,
+				       .event_user = &watch_all };
+	struct netring_loop *l;
+	char err[NETRING_ERRBUF_SIZE];
+
+	watch_all = all;
+	if (netring_loop_new(&l, &o, err)) {
+		fprintf(stderr, "netring: ls: %s\n", err);
+		return NULL;
+	}
+	return l;
+}
+
+/* After the list: one line per link event until SIGINT or SIGTERM. */
+static int watch_links(struct netring_loop *l)
+{
+	struct sigaction sa;
+	int rc;
+
+	watch_loop = l;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stop_watch;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	do
+		rc = netring_loop_run(l, -1);
+	while (rc >= 0 || rc == -EINTR);
+	watch_loop = NULL;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (rc != -ECANCELED)
+		fprintf(stderr, "netring: ls: %s\n", netring_loop_error(l));
+	netring_loop_free(l);
+	return rc == -ECANCELED ? EXIT_OK : EXIT_RUNTIME;
+}
+
 int ls_run(int argc, char **argv)
 {
+	struct netring_loop *wl = NULL; /* --watch */
 	struct netring_if *ifs = NULL;
 	struct ls_caps *caps;
 	struct ls_args a;
@@ -238,6 +339,11 @@ int ls_run(int argc, char **argv)
 		fputs(ls_usage, stdout);
 		return EXIT_OK;
 	}
+	if (a.watch) {
+		wl = watch_open(a.all);
+		if (!wl)
+			return EXIT_RUNTIME;
+	}
 
 	/* Links may appear between two calls: ask until the array held all. */
 	for (;;) {
@@ -246,6 +352,7 @@ int ls_run(int argc, char **argv)
 		if (!bigger) {
 			free(ifs);
 			fprintf(stderr, "netring: ls: out of memory\n");
+			netring_loop_free(wl);
 			return EXIT_RUNTIME;
 		}
 		ifs = bigger;
@@ -254,6 +361,7 @@ int ls_run(int argc, char **argv)
 			free(ifs);
 			fprintf(stderr, "netring: ls: listing interfaces: %s\n",
 				strerror(-n));
+			netring_loop_free(wl);
 			return EXIT_RUNTIME;
 		}
 		if ((size_t)n <= cap)
@@ -265,6 +373,7 @@ int ls_run(int argc, char **argv)
 	if (!caps) {
 		free(ifs);
 		fprintf(stderr, "netring: ls: out of memory\n");
+		netring_loop_free(wl);
 		return EXIT_RUNTIME;
 	}
 	/* A link that vanished since the list, or that the kernel will not
@@ -281,7 +390,8 @@ int ls_run(int argc, char **argv)
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "netring: ls: writing the list: %s\n",
 			strerror(errno));
+		netring_loop_free(wl);
 		return EXIT_RUNTIME;
 	}
-	return EXIT_OK;
+	return wl ? watch_links(wl) : EXIT_OK;
 }
