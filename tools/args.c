@@ -36,9 +36,15 @@ int arg_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-int arg_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms)
+/*
+ * Digits with at most three decimals ("2", "0.25"), in thousandths, in
+ * [min, max].  -EINVAL for junk, -ERANGE for a number out of range or with
+ * more than three decimals (they would be rounded away: refused instead).
+ */
+static int parse_thousandths(const char *s, uint64_t min, uint64_t max,
+			     uint64_t *out)
 {
-	uint64_t whole = 0, frac = 0;
+	uint64_t whole = 0, frac = 0, v;
 	const char *p = s;
 	int decimals = 0;
 	bool too_big = false;
@@ -47,7 +53,7 @@ int arg_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms)
 		return -EINVAL;
 	for (; is_digit(*p); p++) {
 		/* Keep scanning to tell junk (-EINVAL) from size (-ERANGE). */
-		if (whole > max_ms / 1000)
+		if (whole > max / 1000)
 			too_big = true;
 		else
 			whole = whole * 10 + (uint64_t)(*p - '0');
@@ -62,54 +68,30 @@ int arg_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms)
 	}
 	if (*p)
 		return -EINVAL;
-	/* More than three decimals would be rounded away: refuse instead. */
-	if (decimals > 3)
+	if (decimals > 3 || too_big)
 		return -ERANGE;
 	for (; decimals < 3; decimals++)
 		frac *= 10;
-	if (too_big || whole > max_ms / 1000)
+	v = whole * 1000 + frac;
+	if (v < min || v > max)
 		return -ERANGE;
-	whole = whole * 1000 + frac;
-	if (!whole || whole > max_ms)
-		return -ERANGE;
-	*ms = whole;
+	*out = v;
 	return 0;
+}
+
+int arg_parse_seconds_ms(const char *s, uint64_t max_ms, uint64_t *ms)
+{
+	return parse_thousandths(s, 1, max_ms, ms);
 }
 
 int arg_parse_permille(const char *s, uint32_t max_permille, uint32_t *out)
 {
-	uint64_t whole = 0, frac = 0;
-	const char *p = s;
-	int decimals = 0;
-	bool too_big = false;
+	uint64_t v;
+	int rc = parse_thousandths(s, 0, max_permille, &v);
 
-	if (!s || !is_digit(s[0]))
-		return -EINVAL;
-	for (; is_digit(*p); p++) {
-		if (whole > max_permille / 1000)
-			too_big = true;
-		else
-			whole = whole * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p == '.') {
-		p++;
-		if (!is_digit(*p))
-			return -EINVAL;
-		for (; is_digit(*p); p++, decimals++)
-			if (decimals < 3)
-				frac = frac * 10 + (uint64_t)(*p - '0');
-	}
-	if (*p)
-		return -EINVAL;
-	if (decimals > 3)
-		return -ERANGE;
-	for (; decimals < 3; decimals++)
-		frac *= 10;
-	whole = whole * 1000 + frac;
-	if (too_big || whole > max_permille)
-		return -ERANGE;
-	*out = (uint32_t)whole;
-	return 0;
+	if (!rc)
+		*out = (uint32_t)v;
+	return rc;
 }
 
 static int hex_value(char c)
