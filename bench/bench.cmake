@@ -95,3 +95,8 @@ target_compile_definitions(nrb-ref-tpacket-count PRIVATE NRB_COUNTING=1)
 find_package(Threads REQUIRED)
 nrb_program(nrb-wake wake.c)
 target_link_libraries(nrb-wake PRIVATE Threads::Threads)
+
+# The event loop case (issue 7): one netring_loop over several rings
+# against a thread per ring, on the same CPU.
+nrb_program(nrb-loop loop_rx.c)
+target_link_libraries(nrb-loop PRIVATE netring Threads::Threads)

@@ -13,7 +13,7 @@
 #
 # --long: 10 repetitions of longer runs; --quick: 1 short repetition (a
 # smoke test of the machinery, its numbers mean little).  NRB_SECTIONS
-# (rate latency idle zeroloss instructions) runs only some.  Exit status 0
+# (rate latency idle zeroloss instructions loop4) runs only some.  Exit 0
 # when every target is met, 3 when the run completed but some target was
 # missed, 1 when the run itself failed.
 set -u
@@ -135,11 +135,15 @@ nrt_in "$NS_B" unshare -m sh -c \
 	"mount -t sysfs sysfs /sys && echo $NAPI_THREADED > /sys/class/net/$IF_B/threaded" ||
 	nrt_fail "threaded NAPI on $IF_B"
 
+# The receiving ends: IF_B, and the loop4 section's extra pairs once made.
+RX_IFS=$IF_B
 napi_pids() {
-	local f c p
+	local f c p i
 	for f in /proc/[0-9]*/comm; do
 		read -r c <"$f" 2>/dev/null || continue
-		case $c in "napi/$IF_B-"*) p=${f#/proc/} && echo "${p%/comm}" ;; esac
+		for i in $RX_IFS; do
+			case $c in "napi/$i-"*) p=${f#/proc/} && echo "${p%/comm}" ;; esac
+		done
 	done
 }
 # The NAPI thread is recreated when an XDP program comes or goes: pinned
@@ -154,7 +158,10 @@ pin_napi() {
 
 # A program a crashed receiver left behind would make the next one fail.
 xdp_off() {
-	nrt_in "$NS_B" ip link set dev "$IF_B" xdp off 2>/dev/null
+	local i
+	for i in $RX_IFS; do
+		nrt_in "$NS_B" ip link set dev "$i" xdp off 2>/dev/null
+	done
 }
 
 # ---- one run ------------------------------------------------------------
@@ -184,6 +191,9 @@ rx_command() {
 	tcpdump) echo "tcpdump -i $IF_B -w /dev/null" ;;
 	netring-packet) echo "$BIN/nrb-netring -i $IF_B -b packet ${lat[*]}" ;;
 	netring-packet-sleep) echo "$BIN/nrb-netring -i $IF_B -b packet --idle sleep ${lat[*]}" ;;
+	# The loop4 section: every receiving end, one loop or a thread each.
+	loop4-loop) echo "$BIN/nrb-loop --loop -b $LOOP_BACKEND $LOOP_RX_ARGS" ;;
+	loop4-alone) echo "$BIN/nrb-loop --alone -b $LOOP_BACKEND $LOOP_RX_ARGS" ;;
 	*) nrt_fail "no receiver $name" ;;
 	esac
 }
@@ -312,7 +322,7 @@ say "placement: generator (BPF_PROG_RUN live frames) on CPU $GEN_CPU;" \
 	"; receiving process on CPU $RX_CPU"
 
 # NRB_SECTIONS: run only some sections (for working on the benchmark).
-SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss instructions} "
+SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss instructions loop4} "
 section() { case $SECTIONS in *" $1 "*) return 0 ;; esac; return 1; }
 
 say ""
@@ -474,6 +484,81 @@ if section instructions; then
 	cg_run ref-tpacket "tp_block nrb_handler" "$BIN/nrb-ref-tpacket-count" -i "$IF_B"
 fi
 
+# ---- event loop: one loop over 4 rings against 4 rings alone (issue 7) ----
+
+# Three more veth pairs in the same namespaces (nrbKaPID -> nrbKbPID, the
+# same 02: MACs as the first, no addresses): deleting the namespaces on
+# exit removes them with the first.  A generator per pair, all on GEN_CPU
+# (with the veth receive work, as in the rate runs); the receiver, one
+# process, on RX_CPU: either one netring_loop on one thread, or a thread
+# per ring (dispatch/wait), all on that CPU.
+LOOP_BACKEND=${NRB_LOOP_BACKEND:-packet}
+LOOP_SECS=$SECS
+LOOP_GEN_IFS=$IF_A
+LOOP_RX_ARGS="-i $IF_B"
+loop4_pairs() {
+	local k a b
+	for k in 1 2 3; do
+		a="nrb${k}a$$" b="nrb${k}b$$"
+		ip link add "$a" netns "$NS_A" address "$NRT_MAC_A" \
+			type veth peer name "$b" netns "$NS_B" address "$NRT_MAC_B" ||
+			nrt_fail "create veth $a/$b"
+		nrt_in "$NS_A" ip link set dev "$a" up || nrt_fail "up $a"
+		nrt_in "$NS_B" ip link set dev "$b" up || nrt_fail "up $b"
+		nrt_wait_until "$a up" 5 nrt_link_up_in "$NS_A" "$a"
+		nrt_wait_until "$b up" 5 nrt_link_up_in "$NS_B" "$b"
+		nrt_in "$NS_B" ethtool -K "$b" gro on >/dev/null || nrt_fail "gro on $b"
+		nrt_in "$NS_A" ethtool -K "$a" tso off gso off >/dev/null 2>&1
+		nrt_in "$NS_B" unshare -m sh -c \
+			"mount -t sysfs sysfs /sys && echo $NAPI_THREADED > /sys/class/net/$b/threaded" ||
+			nrt_fail "threaded NAPI on $b"
+		LOOP_GEN_IFS="$LOOP_GEN_IFS $a"
+		LOOP_RX_ARGS="$LOOP_RX_ARGS -i $b"
+		RX_IFS="$RX_IFS $b"
+	done
+}
+
+# loop4_run MODE REP: the receiver in MODE (loop or alone) while the four
+# generators run flat out for LOOP_SECS; one CSV row, the rates summed.
+loop4_run() {
+	local mode=$1 rep=$2 tag="loop4-$1-$2" name="loop4-$1" i pids=() pid bad=0
+	rx_start "$tag" "$name"
+	for i in $LOOP_GEN_IFS; do
+		# nsenter execs the rest: $! is the generator itself.
+		nsenter --net="/run/netns/$NS_A" "${SCHED_GEN[@]}" taskset -c "$GEN_CPU" "$BIN/nrb-gen" -i "$i" \
+			-s 64 -d "$LOOP_SECS" >"$RAW/$tag.gen.$i" 2>>"$RAW/$tag.err" &
+		pids+=("$!")
+		NRT_PIDS+=("$!")
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || bad=1
+	done
+	[ "$bad" = 0 ] || nrt_fail "generator failed: $(cat "$RAW/$tag.err")"
+	rx_stop
+	# One .gen for record(): frames sent by all, over the longest sending
+	# time (they ran side by side).
+	for i in $LOOP_GEN_IFS; do
+		echo "$(kv "$RAW/$tag.gen.$i" sent) $(kv "$RAW/$tag.gen.$i" elapsed_ns)"
+	done | awk '{ s += $1; if ($2 > e) e = $2 } END { printf "result sent=%d elapsed_ns=%d\n", s, e }' >"$RAW/$tag.gen"
+	record loop4 "netring-$LOOP_BACKEND-$mode" 64 "$rep" "$tag"
+	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-22s %5s B rep %s: %6.3f Mpps received of %6.3f offered (4 rings), %5.0f ns CPU/frame", $2, $3, $4, $9 / 1e6, $7 / 1e6, $14 }')"
+}
+
+if section loop4; then
+	loop4_pairs
+	say "== event loop: 4 rings ($LOOP_BACKEND) at saturation, one loop thread vs a thread per ring, all on CPU $RX_CPU (${LOOP_SECS} s runs)"
+	for rep in $(seq 1 "$REPS"); do
+		# Alternate the order, so drift favours neither.
+		if [ $((rep % 2)) = 1 ]; then
+			loop4_run loop "$rep"
+			loop4_run alone "$rep"
+		else
+			loop4_run alone "$rep"
+			loop4_run loop "$rep"
+		fi
+	done
+fi
+
 # ---- summary ------------------------------------------------------------
 
 SUMMARY=$RESULTS/summary.csv
@@ -486,6 +571,12 @@ for size in 64 $SIZES_MORE; do
 		echo "rate,$name,$size,$(wc -l <"$RAW/sel"),$(cut -d, -f9 "$RAW/sel" | median),$(cut -d, -f9 "$RAW/sel" | sort -g | head -n 1),$(cut -d, -f9 "$RAW/sel" | sort -g | tail -n 1),$(cut -d, -f7 "$RAW/sel" | median),$(awk -F, '{ print $10 / $5 }' "$RAW/sel" | median),$(cut -d, -f14 "$RAW/sel" | median),,," >>"$SUMMARY"
 	done
 done
+LOOP_ROWS="netring-$LOOP_BACKEND-loop netring-$LOOP_BACKEND-alone"
+for name in $LOOP_ROWS; do
+	awk -F, -v r="$name" '$1 == "loop4" && $2 == r' "$CSV" >"$RAW/sel"
+	[ -s "$RAW/sel" ] || continue
+	echo "loop4,$name,64,$(wc -l <"$RAW/sel"),$(cut -d, -f9 "$RAW/sel" | median),$(cut -d, -f9 "$RAW/sel" | sort -g | head -n 1),$(cut -d, -f9 "$RAW/sel" | sort -g | tail -n 1),$(cut -d, -f7 "$RAW/sel" | median),$(awk -F, '{ print $10 / $5 }' "$RAW/sel" | median),$(cut -d, -f14 "$RAW/sel" | median),,," >>"$SUMMARY"
+done
 for name in $LAT_ROWS; do
 	awk -F, -v r="$name" '$1 == "latency" && $2 == r' "$CSV" >"$RAW/sel"
 	[ -s "$RAW/sel" ] || continue
@@ -497,18 +588,19 @@ sval() {
 	awk -F, -v s="$1" -v r="$2" -v z="$3" -v c="$4" \
 		'$1 == s && $2 == r && $3 == z { print $c; exit }' "$SUMMARY"
 }
-# paired RECEIVER REFERENCE SIZE COLUMN: median over repetitions of the
-# ratio between runs of the same repetition (they ran next to each other).
+# paired RECEIVER REFERENCE SIZE COLUMN [SECTION]: median over repetitions
+# of the ratio between runs of the same repetition (they ran next to each
+# other); SECTION: rate by default.
 paired() {
-	awk -F, -v a="$1" -v b="$2" -v z="$3" -v c="$4" '
-		$1 == "rate" && $3 == z && $2 == a { x[$4] = $c }
-		$1 == "rate" && $3 == z && $2 == b { y[$4] = $c }
+	awk -F, -v a="$1" -v b="$2" -v z="$3" -v c="$4" -v s="${5:-rate}" '
+		$1 == s && $3 == z && $2 == a { x[$4] = $c }
+		$1 == s && $3 == z && $2 == b { y[$4] = $c }
 		END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$CSV" | median
 }
 spread() {
-	awk -F, -v a="$1" -v b="$2" -v z="$3" -v c="$4" '
-		$1 == "rate" && $3 == z && $2 == a { x[$4] = $c }
-		$1 == "rate" && $3 == z && $2 == b { y[$4] = $c }
+	awk -F, -v a="$1" -v b="$2" -v z="$3" -v c="$4" -v s="${5:-rate}" '
+		$1 == s && $3 == z && $2 == a { x[$4] = $c }
+		$1 == s && $3 == z && $2 == b { y[$4] = $c }
 		END { for (r in x) if ((r in y) && y[r] > 0) print x[r] / y[r] }' "$CSV" |
 		sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.3f..%.3f", lo, hi }'
 }
@@ -586,6 +678,19 @@ us() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f us", v / 1e3 }' || pri
 	say "Zero loss: frames paced at half the limit (half-limit) and at half the hand-written AF_XDP loop's rate (half-ref)"
 	awk -F, '$1 == "zeroloss" { printf "%-22s %8d offered at %6.3f Mpps: %8d received, %8d lost, %8d dropped\n", $2, $6, $7 / 1e6, $8, $11, $10 }' "$CSV"
 	say ""
+	say "Event loop: 4 rings (-b $LOOP_BACKEND), 4 veth pairs with a generator each on CPU $GEN_CPU, receiver on CPU $RX_CPU;"
+	say "one loop thread vs a thread per ring on the same CPU, median of $REPS runs of ${LOOP_SECS} s, frames/s summed over the rings"
+	printf '%-22s %9s %20s %9s %10s %9s\n' receiver Mpps "min..max" offered "drops/s" "ns CPU/f"
+	for name in $LOOP_ROWS; do
+		awk -F, -v r="$name" '$1 == "loop4" && $2 == r {
+			printf "%-22s %9.3f %9.3f..%-9.3f %9.3f %10.0f %9.0f\n",
+				$2, $5 / 1e6, $6 / 1e6, $7 / 1e6, $8 / 1e6, $9, $10 }' "$SUMMARY"
+	done
+	LOOP_RATIO=$(paired "netring-$LOOP_BACKEND-loop" "netring-$LOOP_BACKEND-alone" 64 9 loop4)
+	[ -n "$LOOP_RATIO" ] && printf '  loop / alone %s (%s)  CPU per frame %s\n' "$(f3 "$LOOP_RATIO")" \
+		"$(spread "netring-$LOOP_BACKEND-loop" "netring-$LOOP_BACKEND-alone" 64 9 loop4)" \
+		"$(f3 "$(paired "netring-$LOOP_BACKEND-loop" "netring-$LOOP_BACKEND-alone" 64 14 loop4)")"
+	say ""
 	say "Targets"
 	target "$(paired netring-xdp ref-afxdp 64 9)" ge 0.97 \
 		"netring -b xdp >= 0.97 x hand-written AF_XDP loop, 64 B: $(f3 "$(paired netring-xdp ref-afxdp 64 9)")"
@@ -606,6 +711,8 @@ us() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f us", v / 1e3 }' || pri
 		print ($11 == 0 && $10 == 0 && $8 == $6 && $6 == n) ? 0 : 1 }' "$CSV")
 	target "$r" le 0 \
 		"zero loss at half the limit, $ZERO_LOSS_FRAMES frames, -b xdp: asked $(awk -v l="$ZL_RATE" 'BEGIN { printf "%.2f", l / 1e6 }') Mpps, offered $(awk -F, '$2 == "netring-xdp@half-limit" { printf "%.2f Mpps, lost %d", $7 / 1e6, $11 }' "$CSV")"
+	target "$LOOP_RATIO" ge 0.9 \
+		"one loop over 4 rings >= 0.9 x 4 rings polled alone: $(f3 "$LOOP_RATIO")"
 	say ""
 	say "targets: $PASSES passed, $FAILS failed, $SKIPS not measured ($((SECONDS - T_START)) s)"
 } >"$TABLE"
