@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "frames.h"
+#include "nrt_util.h"
 #include "netring.h"
 
 #define BURST 64
@@ -42,14 +43,6 @@ struct fault_rx {
 	int64_t last_seq;
 	bool marked;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void pause_ms(unsigned ms)
 {
@@ -119,9 +112,9 @@ static void take_one(struct fault_rx *v, const struct netring_frame *f)
 				v->info.frame_capacity);
 	}
 	if (v->slow_ns) {
-		uint64_t until = mono_ns() + v->slow_ns;
+		uint64_t until = nrt_mono_ns() + v->slow_ns;
 
-		while (mono_ns() < until)
+		while (nrt_mono_ns() < until)
 			;
 	}
 }
@@ -160,7 +153,7 @@ static int hold_until_gone(struct netring *r, struct fault_rx *v,
 			return rc;
 		if (st.kernel_seen >= v->count)
 			break;
-		if (mono_ns() > deadline)
+		if (nrt_mono_ns() > deadline)
 			return -ETIMEDOUT;
 		pause_ms(5);
 	}
@@ -169,7 +162,7 @@ static int hold_until_gone(struct netring *r, struct fault_rx *v,
 	while ((rc = netring_if_get(v->info.ifname, &ifi)) != -ENODEV) {
 		if (rc && rc != 0)
 			return rc;
-		if (mono_ns() > deadline)
+		if (nrt_mono_ns() > deadline)
 			return -ETIMEDOUT;
 		pause_ms(5);
 	}
@@ -193,7 +186,7 @@ static int receive(struct netring *r, struct fault_rx *v, uint64_t deadline)
 		/* Waiting for the end is waiting for the error. */
 		if (!v->expect_gone && st.received + st.dropped >= v->count)
 			return 0;
-		if (mono_ns() > deadline)
+		if (nrt_mono_ns() > deadline)
 			return -ETIMEDOUT;
 		rc = netring_wait(r, 100);
 		if (rc < 0 && rc != -EINTR)
@@ -206,17 +199,6 @@ static int check(bool ok, const char *what)
 	if (!ok)
 		fprintf(stderr, "FAIL: %s\n", what);
 	return !ok;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
 }
 
 static const char usage_text[] =
@@ -271,21 +253,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'n':
-			rc = parse_u64(optarg, &v.count);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &v.count);
 			break;
 		case 's':
-			rc = parse_u64(optarg, &val);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &val);
 			v.stream.seed = (uint32_t)val;
 			break;
 		case 't':
-			rc = parse_u64(optarg, &timeout_s);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &timeout_s);
 			break;
 		case 'F':
-			rc = parse_u64(optarg, &val);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &val);
 			cfg.frame_size = (uint32_t)val;
 			break;
 		case 'R':
-			rc = parse_u64(optarg, &val);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &val);
 			cfg.ring_frames = (uint32_t)val;
 			break;
 		case 'E':
@@ -300,10 +282,10 @@ int main(int argc, char **argv)
 				rc = -EINVAL;
 			break;
 		case 'k':
-			rc = parse_u64(optarg, &v.mark);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &v.mark);
 			break;
 		case 'w':
-			rc = parse_u64(optarg, &v.slow_ns);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &v.slow_ns);
 			break;
 		case 'g':
 		case 'H':
@@ -352,7 +334,7 @@ int main(int argc, char **argv)
 	       v.info.frame_capacity, v.info.detail);
 	fflush(stdout);
 
-	deadline = mono_ns() + timeout_s * 1000000000ull;
+	deadline = nrt_mono_ns() + timeout_s * 1000000000ull;
 	rc = v.hold ? hold_until_gone(r, &v, deadline) : 0;
 	if (!rc)
 		rc = receive(r, &v, deadline);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "frames.h"
+#include "nrt_util.h"
 #include "netring.h"
 
 #define BURST 64
@@ -41,14 +42,6 @@ struct verifier {
 	uint64_t failures;
 	int64_t last_seq; /* -1 before the first frame */
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void __attribute__((format(printf, 2, 3)))
 frame_failure(struct verifier *v, const char *fmt, ...)
@@ -132,7 +125,7 @@ static void verify_frame(struct verifier *v, const struct netring_frame *f)
 	/* Sent after the plug, received before now; a second of slack for
 	 * a real-time clock that is stepped meanwhile. */
 	if (f->ts_ns + 1000000000ull < v->plug_ns ||
-	    f->ts_ns > clock_ns(CLOCK_REALTIME) + 1000000000ull)
+	    f->ts_ns > nrt_clock_ns(CLOCK_REALTIME) + 1000000000ull)
 		frame_failure(v, "seq %" PRIu32 ": ts_ns %" PRIu64
 			      " outside the run (plugged at %" PRIu64 ")",
 			      seq, f->ts_ns, v->plug_ns);
@@ -229,17 +222,6 @@ static void usage(FILE *f)
 		NRT_STREAM_USAGE);
 }
 
-static int parse_u64(const char *str, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	if (*str < '0' || *str > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(str, &end, 10);
-	return errno || *end || *out > max ? -EINVAL : 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -281,21 +263,21 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'n':
-			rc = parse_u64(optarg, UINT32_MAX, &v.expected);
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &v.expected);
 			break;
 		case 's':
-			rc = parse_u64(optarg, UINT32_MAX, &val);
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
 			v.stream.seed = (uint32_t)val;
 			break;
 		case 't':
-			rc = parse_u64(optarg, 3600, &timeout_s);
+			rc = nrt_parse_u64(optarg, 3600, &timeout_s);
 			break;
 		case 'F':
-			rc = parse_u64(optarg, UINT32_MAX, &val);
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
 			cfg.frame_size = (uint32_t)val;
 			break;
 		case 'R':
-			rc = parse_u64(optarg, UINT32_MAX, &val);
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
 			cfg.ring_frames = (uint32_t)val;
 			break;
 		case 'E':
@@ -340,7 +322,7 @@ int main(int argc, char **argv)
 			strerror(-rc), errbuf);
 		return 1;
 	}
-	v.plug_ns = clock_ns(CLOCK_REALTIME);
+	v.plug_ns = nrt_clock_ns(CLOCK_REALTIME);
 	rc = netring_get_info(r, &v.info, sizeof(v.info));
 	if (rc < 0) {
 		fprintf(stderr, "FAIL: netring_get_info: %s\n", strerror(-rc));
@@ -357,7 +339,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* Until every sent frame is either received or counted as dropped. */
-	deadline = clock_ns(CLOCK_MONOTONIC) + timeout_s * 1000000000ull;
+	deadline = nrt_clock_ns(CLOCK_MONOTONIC) + timeout_s * 1000000000ull;
 	for (;;) {
 		uint64_t now;
 
@@ -369,7 +351,7 @@ int main(int argc, char **argv)
 		rc = netring_stats_get(r, &st, sizeof(st));
 		if (rc < 0 || st.received + st.dropped >= v.expected)
 			break;
-		now = clock_ns(CLOCK_MONOTONIC);
+		now = nrt_clock_ns(CLOCK_MONOTONIC);
 		if (now >= deadline) {
 			fprintf(stderr, "FAIL: timed out after %" PRIu64
 				"s: received %" PRIu64 " + dropped %" PRIu64

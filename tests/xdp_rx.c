@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "frames.h"
+#include "nrt_util.h"
 #include "netring.h"
 
 #define BURST 64
@@ -44,14 +45,6 @@ struct verifier {
 	int64_t last_seq;
 	uint8_t *seen; /* unordered: one bit per seq */
 };
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void __attribute__((format(printf, 2, 3)))
 failure(struct verifier *v, const char *fmt, ...)
@@ -106,7 +99,7 @@ static void verify_ts(struct verifier *v, const struct netring_frame *f,
 	 * slack for a stepped clock. */
 	if (!(f->flags & NETRING_FRAME_TS_HARDWARE) &&
 	    (f->ts_ns + 1000000000ull < v->plug_ns ||
-	     f->ts_ns > clock_ns(CLOCK_REALTIME) + 1000000000ull))
+	     f->ts_ns > nrt_clock_ns(CLOCK_REALTIME) + 1000000000ull))
 		failure(v, "seq %" PRIu32 ": ts_ns %" PRIu64
 			" outside the run (plugged at %" PRIu64 ")", seq, f->ts_ns,
 			v->plug_ns);
@@ -270,7 +263,7 @@ static int stall_until(const char *path, uint64_t deadline)
 	while (access(path, F_OK) != 0) {
 		struct timespec ts = { 0, 10 * 1000000 };
 
-		if (clock_ns(CLOCK_MONOTONIC) >= deadline)
+		if (nrt_clock_ns(CLOCK_MONOTONIC) >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&ts, NULL);
 	}
@@ -434,7 +427,7 @@ int main(int argc, char **argv)
 			strerror(-rc), errbuf);
 		return 1;
 	}
-	v.plug_ns = clock_ns(CLOCK_REALTIME);
+	v.plug_ns = nrt_clock_ns(CLOCK_REALTIME);
 	netring_get_info(r, &v.info, sizeof(v.info));
 	printf("plugged %s backend %s queues %" PRIu32 " flags 0x%x capacity %" PRIu32
 	       " (%s)%s%s\n",
@@ -454,7 +447,7 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
-	deadline = clock_ns(CLOCK_MONOTONIC) + timeout_s * 1000000000ull;
+	deadline = nrt_clock_ns(CLOCK_MONOTONIC) + timeout_s * 1000000000ull;
 	rc = stall ? stall_until(stall, deadline) : 0;
 	if (rc)
 		fprintf(stderr, "FAIL: %s never appeared\n", stall);
@@ -469,7 +462,7 @@ int main(int argc, char **argv)
 		rc = netring_stats_get(r, &st, sizeof(st));
 		if (rc < 0 || st.received + st.dropped >= v.expected)
 			break;
-		now = clock_ns(CLOCK_MONOTONIC);
+		now = nrt_clock_ns(CLOCK_MONOTONIC);
 		if (now >= deadline) {
 			fprintf(stderr, "FAIL: timed out after %" PRIu64
 				"s: received %" PRIu64 " + dropped %" PRIu64

@@ -18,25 +18,7 @@
 #include <time.h>
 
 #include "frames.h"
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int parse_u64(const char *str, uint64_t *out)
-{
-	char *end;
-
-	if (*str < '0' || *str > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(str, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
+#include "nrt_util.h"
 
 int main(int argc, char **argv)
 {
@@ -63,16 +45,16 @@ int main(int argc, char **argv)
 			rc = 0;
 			break;
 		case 'n':
-			rc = parse_u64(optarg, &count);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &count);
 			break;
 		case 's':
-			rc = parse_u64(optarg, &seed);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &seed);
 			break;
 		case 'f':
-			rc = parse_u64(optarg, &first);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &first);
 			break;
 		case 'p':
-			rc = parse_u64(optarg, &pps);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &pps);
 			break;
 		case 'L':
 			rc = nrt_stream_option(&stream, longopts[idx].name, optarg) == 1 ?
@@ -103,7 +85,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xdp_send: no interface %s\n", ifname);
 		return 1;
 	}
-	start = mono_ns();
+	start = nrt_mono_ns();
 	while (sent < count) {
 		int len = nrt_frame_build(&stream, (uint32_t)(first + sent), buf,
 					  sizeof(buf));

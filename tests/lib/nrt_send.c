@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "frames.h"
+#include "nrt_util.h"
 
 #define BATCH 64
 
@@ -37,14 +38,6 @@ struct sender {
 	struct mmsghdr msgs[BATCH];
 	struct iovec iovs[BATCH];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void sleep_until(uint64_t ns)
 {
@@ -114,7 +107,7 @@ static int sender_flush(struct sender *s, unsigned n)
 
 static int sender_run(struct sender *s)
 {
-	uint64_t start = mono_ns();
+	uint64_t start = nrt_mono_ns();
 	int rc;
 
 	while (s->sent < s->count) {
@@ -125,7 +118,7 @@ static int sender_run(struct sender *s)
 			/* Frame i is due at start + i/pps: absolute deadlines,
 			 * so a late wake-up is caught up rather than
 			 * lowering the rate. */
-			uint64_t now = mono_ns();
+			uint64_t now = nrt_mono_ns();
 			uint64_t due = (now - start) * s->pps / 1000000000ull + 1;
 
 			if (due <= s->sent) {
@@ -156,17 +149,6 @@ static void usage(FILE *f)
 		NRT_STREAM_USAGE);
 }
 
-static int parse_u64(const char *str, uint64_t *out)
-{
-	char *end;
-
-	if (*str < '0' || *str > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(str, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -191,15 +173,15 @@ int main(int argc, char **argv)
 			ifname = optarg;
 			break;
 		case 'n':
-			rc = parse_u64(optarg, &s.count);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &s.count);
 			break;
 		case 's':
-			rc = parse_u64(optarg, &seed);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &seed);
 			if (!rc && seed > UINT32_MAX)
 				rc = -EINVAL;
 			break;
 		case 'p':
-			rc = parse_u64(optarg, &s.pps);
+			rc = nrt_parse_u64(optarg, UINT64_MAX, &s.pps);
 			break;
 		case 'L':
 			rc = nrt_stream_option(&s.stream, longopts[idx].name,
