@@ -65,6 +65,7 @@ NETRING_API const char *netring_version(void);
 #define NETRING_RING_FRAMES_MIN 64u
 #define NETRING_RING_FRAMES_MAX (1u << 20)
 #define NETRING_RING_BYTES_MAX (1ull << 30) /* ring_frames * frame_size */
+#define NETRING_TX_FRAMES_DEFAULT 1024u
 
 /* ------------------------------------------------------------------------
  * Interfaces
@@ -137,6 +138,17 @@ enum netring_config_flags {
 	 * Without this flag such an open fails.
 	 */
 	NETRING_CF_FALLBACK = 1u << 3,
+	/*
+	 * Transmit only: no receive path is set up (no AF_PACKET receive
+	 * ring, no XDP program: the host keeps every frame; a TAP is not
+	 * read; a pcap file is written, not read).  netring_rx_burst()
+	 * returns 0; wait for transmit room with netring_tx_wait().
+	 */
+	NETRING_CF_TX_ONLY = 1u << 4,
+	/* AF_PACKET: hand frames straight to the driver, past the qdisc
+	 * (PACKET_QDISC_BYPASS): faster, but no traffic shaping and a full
+	 * driver queue drops (counted in tx_failed_kernel). */
+	NETRING_CF_QDISC_BYPASS = 1u << 5,
 };
 
 /*
@@ -222,6 +234,22 @@ struct netring_config {
 	 * At most 1000000.  Other backends ignore it.
 	 */
 	uint32_t replay_speed_permille;
+	/*
+	 * Transmit slots (see "Transmitting"); a power of two from
+	 * NETRING_RING_FRAMES_MIN to NETRING_RING_FRAMES_MAX, default
+	 * NETRING_TX_FRAMES_DEFAULT.  Each is frame_size
+	 * bytes; a frame sent is at most frame_size - NETRING_FRAME_HEADROOM
+	 * bytes and at most the MTU plus the Ethernet header (and a VLAN tag).
+	 */
+	uint32_t tx_frames;
+	/*
+	 * The xdp backend: share the UMEM of this ring (an open xdp ring of
+	 * one queue, plugged on any interface) instead of allocating one
+	 * (XDP_SHARED_UMEM), so netring_tx_forward() between the two moves
+	 * frames without copying them.  The other ring must stay open while
+	 * this one is, and both must be used from one thread.  NULL: own UMEM.
+	 */
+	struct netring *share_umem;
 };
 
 struct netring;
@@ -278,6 +306,12 @@ struct netring_info {
 	 * generic instead of native XDP, ...), for people; "" if it does not. */
 	char note[256];
 	uint32_t queues; /* RX queues plugged (one socket each) */
+	/* Facts of the interface when it was plugged (zero for pcap). */
+	uint8_t mac[6];
+	uint16_t reserved0;
+	uint32_t mtu;
+	uint32_t tx_frames;   /* transmit slots */
+	uint32_t tx_capacity; /* longest frame netring_tx_* accepts */
 };
 
 NETRING_API int netring_get_info(const struct netring *r,
@@ -425,10 +459,129 @@ struct netring_stats {
 	 * end: received + dropped + unread accounts for every frame.
 	 */
 	uint64_t unread;
+	/*
+	 * Transmit.  tx_queued frames were committed (or copied, forwarded);
+	 * each is sent, failed for one reason, or still in flight:
+	 * tx_queued == tx_sent + tx_failed + tx_in_flight.  Frames refused
+	 * before queueing (-EMSGSIZE/-EINVAL from commit) are not queued;
+	 * forwarded frames that could not be sent are (tx_failed_too_big).
+	 */
+	uint64_t tx_queued;
+	uint64_t tx_sent;
+	uint64_t tx_bytes;       /* bytes of the frames sent */
+	uint64_t tx_failed;      /* sum of the tx_failed_* below */
+	uint64_t tx_failed_down; /* the interface was down or gone */
+	uint64_t tx_failed_too_big; /* forwarded frame longer than out sends */
+	uint64_t tx_failed_kernel; /* the kernel refused or dropped it */
+	uint64_t tx_in_flight;
+	uint64_t tx_forwarded_zerocopy; /* netring_tx_forward(), no copy */
+	uint64_t tx_forwarded_copied;   /* netring_tx_forward(), one copy */
+	uint64_t tx_wakeups; /* system calls made to kick the kernel */
 };
 
 NETRING_API int netring_stats_get(struct netring *r, struct netring_stats *st,
 				  size_t size);
+
+/* ------------------------------------------------------------------------
+ * Transmitting
+ * ------------------------------------------------------------------------
+ *
+ * The transmit half has the receive half's shape: reserve slots, write the
+ * frames straight into them (nothing is copied), commit; the kernel's
+ * completions are reclaimed in batches inside the next reserve.  Every
+ * frame committed is either sent or counted in exactly one tx_failed_*
+ * reason (see the tx_* statistics).  A full transmit ring is never a silent
+ * drop: reserve returns how many slots it could give, possibly 0; wait for
+ * room with netring_tx_wait().
+ *
+ *	struct netring_tx_slot s[64];
+ *	int n = netring_tx_reserve(r, s, 64);
+ *	for (int i = 0; i < n; i++)
+ *		s[i].len = build_frame(s[i].data, s[i].capacity);
+ *	netring_tx_commit(r, s, n);
+ *
+ * What "sent" means per backend: AF_XDP, the kernel completed the
+ * descriptor; AF_PACKET, the kernel took the frame (the TX ring slot came
+ * back available, or sendmmsg() accepted it); TAP, write() accepted it;
+ * pcap, it was written to the file (transmit only: the file is a sink).
+ */
+
+struct netring_tx_slot {
+	uint8_t *data;     /* where the frame goes: the Ethernet header */
+	uint32_t capacity; /* bytes writable at data: info.tx_capacity */
+	uint32_t len;      /* set by the caller before commit */
+};
+
+/*
+ * Reserve up to `max` transmit slots (reclaiming the kernel's completions
+ * first).  Returns how many were reserved: 0 when the transmit ring is
+ * full.  -EBUSY if slots are already reserved and not yet committed.
+ */
+NETRING_API int netring_tx_reserve(struct netring *r,
+				   struct netring_tx_slot *slots, unsigned max);
+
+/*
+ * Send the first `n` reserved slots (slots[] as reserve filled it, with
+ * len set), in order, and give the remaining reserved ones back unused;
+ * commit(r, slots, 0) just gives every reserved slot back.  Every len is
+ * checked before anything is sent: shorter than an Ethernet header ->
+ * -EINVAL, longer than info.tx_capacity or than the MTU plus the Ethernet
+ * header (plus 4 bytes per VLAN tag the frame carries) -> -EMSGSIZE; then
+ * nothing is sent and the reservation stands (fix the frame or commit 0).
+ * Returns n, or -ENETDOWN when the interface is down (the n frames are
+ * counted in tx_failed_down and the slots given back), -ENODEV when it is
+ * gone, or another negative errno from the kernel.
+ */
+NETRING_API int netring_tx_commit(struct netring *r,
+				  const struct netring_tx_slot *slots,
+				  unsigned n);
+
+/*
+ * Send one frame given in pieces (a header and a payload), copying them
+ * into a slot: the copy is this function's cost.  Returns 1 when the frame
+ * was queued, 0 when the transmit ring is full, or a negative errno as for
+ * netring_tx_commit().
+ */
+struct netring_iov {
+	const void *base;
+	size_t len;
+};
+NETRING_API int netring_tx_copy(struct netring *r, const struct netring_iov *iov,
+				unsigned iovcnt);
+
+/*
+ * Hand `n` frames received on ring `in` (views from netring_rx_burst() on
+ * `in`, still held) to ring `out` for transmission, in order.  Between two
+ * xdp rings sharing one UMEM (config.share_umem) the frame itself is
+ * transmitted: no byte is copied (counted in tx_forwarded_zerocopy);
+ * otherwise it is copied once into a transmit slot of `out`
+ * (tx_forwarded_copied).  Either way release the frames on `in` as usual.
+ * A truncated view, or a frame longer than `out` can send, is not sent and
+ * is counted in out's tx_failed_too_big.  Returns how many of the n frames
+ * were handled (queued or counted): fewer when out's transmit ring is
+ * full; the caller decides what becomes of the rest.
+ */
+NETRING_API int netring_tx_forward(struct netring *out, struct netring *in,
+				   const struct netring_frame *frames,
+				   unsigned n);
+
+/* Frames committed and not yet completed by the kernel. */
+NETRING_API unsigned netring_tx_in_flight(struct netring *r);
+
+/*
+ * Wait until at least one transmit slot is free (after reclaiming
+ * completions), for at most timeout_ms (-1: no limit; 0: just reclaim).
+ * Returns the number of free slots (> 0), 0 on timeout, -ECANCELED after
+ * netring_break(), -ENODEV when the interface is gone.
+ */
+NETRING_API int netring_tx_wait(struct netring *r, int timeout_ms);
+
+/*
+ * Wait until every committed frame has completed, for at most timeout_ms
+ * (-1: no limit).  Returns 0, or -ETIMEDOUT with frames still in flight
+ * (netring_close() then counts nothing more: read the statistics first).
+ */
+NETRING_API int netring_tx_drain(struct netring *r, int timeout_ms);
 
 /* ------------------------------------------------------------------------
  * What an interface can do for the xdp backend (for `netring ls`)

@@ -2,8 +2,10 @@
 /*
  * core.c - what every ring has whatever its backend: config validation,
  * choosing and opening the backend, held-frame bookkeeping, waiting,
- * breaking, statistics.  It knows no backend's details.
+ * breaking, statistics, and the backend-independent half of transmit (length
+ * checks, the copying forward).  It knows no backend's details.
  */
+#include <linux/if_ether.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 #include <unistd.h>
 
 #include "netring_int.h"
+
+#define VLAN_HLEN 4
 
 const char *netring_version(void)
 {
@@ -104,7 +108,8 @@ static int config_resolve(const struct netring_config *in,
 {
 	const uint32_t known_flags = NETRING_CF_PROMISC | NETRING_CF_OUTGOING |
 				     NETRING_CF_NO_VLAN_RESTORE |
-				     NETRING_CF_FALLBACK;
+				     NETRING_CF_FALLBACK | NETRING_CF_TX_ONLY |
+				     NETRING_CF_QDISC_BYPASS;
 
 	memset(out, 0, sizeof(*out));
 	if (in) {
@@ -140,6 +145,8 @@ static int config_resolve(const struct netring_config *in,
 		out->frame_size = NETRING_FRAME_SIZE_DEFAULT;
 	if (!out->block_timeout_ms)
 		out->block_timeout_ms = 1;
+	if (!out->tx_frames)
+		out->tx_frames = NETRING_TX_FRAMES_DEFAULT;
 
 	if (!is_pow2(out->frame_size) ||
 	    out->frame_size < NETRING_FRAME_SIZE_MIN ||
@@ -155,6 +162,18 @@ static int config_resolve(const struct netring_config *in,
 			       "ring frames %u: must be a power of two from %u to %u",
 			       out->ring_frames, NETRING_RING_FRAMES_MIN,
 			       NETRING_RING_FRAMES_MAX);
+	if (!is_pow2(out->tx_frames) ||
+	    out->tx_frames < NETRING_RING_FRAMES_MIN ||
+	    out->tx_frames > NETRING_RING_FRAMES_MAX)
+		return nr_fail(err, -EINVAL,
+			       "tx frames %u: must be a power of two from %u to %u",
+			       out->tx_frames, NETRING_RING_FRAMES_MIN,
+			       NETRING_RING_FRAMES_MAX);
+	if ((uint64_t)out->tx_frames * out->frame_size > NETRING_RING_BYTES_MAX)
+		return nr_fail(err, -EINVAL,
+			       "tx ring of %u frames of %u bytes: larger than %llu MiB",
+			       out->tx_frames, out->frame_size,
+			       NETRING_RING_BYTES_MAX >> 20);
 	if ((uint64_t)out->ring_frames * out->frame_size > NETRING_RING_BYTES_MAX)
 		return nr_fail(err, -EINVAL,
 			       "ring of %u frames of %u bytes: larger than %llu MiB",
@@ -349,6 +368,17 @@ int netring_open(struct netring **ringp, const char *ifname,
 		nr_link_get(NULL, r->info.ifindex, NULL, &ctr);
 	r->if_base = ctr;
 	r->if_last = ctr;
+	if (p.source && r->info.ifindex)
+		nr_link_get(NULL, r->info.ifindex, &p.ifi, NULL);
+	memcpy(r->info.mac, p.ifi.mac, sizeof(r->info.mac));
+	r->info.mtu = p.ifi.mtu;
+	r->info.tx_frames = p.cfg.tx_frames;
+	r->info.tx_capacity = p.cfg.frame_size - NETRING_FRAME_HEADROOM;
+	/* The MTU bounds what the kernel sends: header + MTU, plus 4 bytes
+	 * per VLAN tag (checked per frame); a file has no MTU. */
+	r->tx_mtu_len = p.ifi.mtu ? p.ifi.mtu + ETH_HLEN : 0;
+	if (r->tx_mtu_len && r->info.tx_capacity > r->tx_mtu_len + 2 * VLAN_HLEN)
+		r->info.tx_capacity = r->tx_mtu_len + 2 * VLAN_HLEN;
 	if (!p.source) {
 		snprintf(r->info.ifname, sizeof(r->info.ifname), "%s",
 			 p.ifi.name);
@@ -574,6 +604,18 @@ int netring_stats_get(struct netring *r, struct netring_stats *st, size_t size)
 	s.xdp_passed = bs.xdp_passed;
 	s.xdp_fill_empty = bs.xdp_fill_empty;
 	s.xdp_invalid_descs = bs.xdp_invalid_descs;
+	s.tx_queued = r->tx.queued;
+	s.tx_sent = r->tx.sent;
+	s.tx_bytes = r->tx.bytes;
+	s.tx_failed_down = r->tx.failed_down;
+	s.tx_failed_too_big = r->tx.failed_too_big;
+	s.tx_failed_kernel = r->tx.failed_kernel;
+	s.tx_failed = s.tx_failed_down + s.tx_failed_too_big +
+		      s.tx_failed_kernel;
+	s.tx_in_flight = s.tx_queued - s.tx_sent - s.tx_failed;
+	s.tx_forwarded_zerocopy = r->tx.forwarded_zerocopy;
+	s.tx_forwarded_copied = r->tx.forwarded_copied;
+	s.tx_wakeups = r->tx.wakeups;
 	s.dropped = s.dropped_ring_full + s.dropped_interface +
 		    s.dropped_no_buffer + s.dropped_redirect;
 	/* Frames still arrive while we compute: never below zero. */
@@ -587,4 +629,290 @@ int netring_stats_get(struct netring *r, struct netring_stats *st, size_t size)
 	}
 	memcpy(st, &s, size);
 	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Transmitting
+ * ------------------------------------------------------------------------ */
+
+static inline bool is_vlan_tpid(const uint8_t *p)
+{
+	uint16_t t = (uint16_t)(p[0] << 8 | p[1]);
+
+	return t == ETH_P_8021Q || t == ETH_P_8021AD;
+}
+
+/* 0, or why the kernel would not send this frame on r. */
+static inline int tx_len_check(const struct netring *r, const uint8_t *data,
+			       uint32_t len)
+{
+	uint32_t max = r->tx_mtu_len;
+
+	if (unlikely(len < ETH_HLEN))
+		return -EINVAL;
+	if (unlikely(len > r->info.tx_capacity))
+		return -EMSGSIZE;
+	if (!max || len <= max)
+		return 0;
+	/* Each VLAN tag adds 4 bytes the MTU does not count. */
+	if (len >= ETH_HLEN + VLAN_HLEN && is_vlan_tpid(data + 12)) {
+		max += VLAN_HLEN;
+		if (len >= ETH_HLEN + 2 * VLAN_HLEN && is_vlan_tpid(data + 16))
+			max += VLAN_HLEN;
+	}
+	return len <= max ? 0 : -EMSGSIZE;
+}
+
+static int tx_unsupported(struct netring *r)
+{
+	return nr_set_error(r, -EOPNOTSUPP,
+			    "%s: the %s backend cannot transmit",
+			    r->info.ifname, r->ops->name);
+}
+
+int netring_tx_reserve(struct netring *r, struct netring_tx_slot *slots,
+		       unsigned max)
+{
+	int n;
+
+	if (unlikely(!r || !slots))
+		return -EINVAL;
+	if (unlikely(!r->ops->tx_reserve))
+		return tx_unsupported(r);
+	if (unlikely(r->tx_reserved))
+		return nr_set_error(r, -EBUSY,
+				    "%u transmit slots are reserved and not committed",
+				    r->tx_reserved);
+	if (unlikely(r->gone))
+		return r->gone;
+	if (unlikely(!max))
+		return 0;
+	n = r->ops->tx_reserve(r, slots, max);
+	if (likely(n > 0))
+		r->tx_reserved = (unsigned)n;
+	return n;
+}
+
+int netring_tx_commit(struct netring *r, const struct netring_tx_slot *slots,
+		      unsigned n)
+{
+	unsigned reserved;
+	int rc;
+
+	if (unlikely(!r || (!slots && n)))
+		return -EINVAL;
+	if (unlikely(n > r->tx_reserved))
+		return nr_set_error(r, -EINVAL,
+				    "commit of %u frames, but only %u slots are reserved",
+				    n, r->tx_reserved);
+	for (unsigned i = 0; i < n; i++) {
+		rc = tx_len_check(r, slots[i].data, slots[i].len);
+		if (unlikely(rc))
+			return nr_set_error(r, rc,
+					    "frame %u of the commit: %u bytes (%s %u)",
+					    i, slots[i].len,
+					    rc == -EINVAL ? "shorter than the Ethernet header,"
+							  : "longer than the interface sends,",
+					    rc == -EINVAL ? ETH_HLEN : r->info.tx_capacity);
+	}
+	reserved = r->tx_reserved;
+	if (!reserved)
+		return 0;
+	r->tx_reserved = 0;
+	return r->ops->tx_commit(r, slots, n, reserved);
+}
+
+int netring_tx_copy(struct netring *r, const struct netring_iov *iov,
+		    unsigned iovcnt)
+{
+	struct netring_tx_slot s;
+	uint32_t len = 0;
+	int rc;
+
+	if (unlikely(!r || (!iov && iovcnt)))
+		return -EINVAL;
+	for (unsigned i = 0; i < iovcnt; i++) {
+		if (iov[i].len > NETRING_FRAME_SIZE_MAX || (!iov[i].base && iov[i].len))
+			return nr_set_error(r, iov[i].base ? -EMSGSIZE : -EINVAL,
+					    "iov[%u]: %zu bytes at %p", i,
+					    iov[i].len, iov[i].base);
+		len += (uint32_t)iov[i].len;
+		if (len > NETRING_FRAME_SIZE_MAX)
+			return nr_set_error(r, -EMSGSIZE,
+					    "a frame of more than %u bytes",
+					    NETRING_FRAME_SIZE_MAX);
+	}
+	rc = netring_tx_reserve(r, &s, 1);
+	if (rc <= 0)
+		return rc;
+	if (len > s.capacity) {
+		netring_tx_commit(r, &s, 0);
+		return nr_set_error(r, -EMSGSIZE,
+				    "frame of %u bytes: longer than the interface sends, %u",
+				    len, s.capacity);
+	}
+	s.len = 0;
+	for (unsigned i = 0; i < iovcnt; i++) {
+		memcpy(s.data + s.len, iov[i].base, iov[i].len);
+		s.len += (uint32_t)iov[i].len;
+	}
+	rc = netring_tx_commit(r, &s, 1);
+	if (rc < 0 && r->tx_reserved)
+		netring_tx_commit(r, &s, 0);
+	return rc;
+}
+
+/* Copy frames from `in` into out's transmit slots: the one copy of the
+ * fallback path.  Returns how many frames were handled. */
+static int forward_copy(struct netring *out, const struct netring_frame *f,
+			unsigned n)
+{
+	struct netring_tx_slot s[64];
+	unsigned done = 0;
+
+	while (done < n) {
+		unsigned want = n - done < 64 ? n - done : 64;
+		unsigned k = 0, used = 0;
+		int got = netring_tx_reserve(out, s, want);
+
+		if (got <= 0)
+			return done ? (int)done : got;
+		/* Frames that cannot be sent are handled (counted) without
+		 * taking a slot. */
+		for (; k < want && used < (unsigned)got; k++) {
+			const struct netring_frame *fr = &f[done + k];
+
+			if ((fr->flags & NETRING_FRAME_TRUNCATED) ||
+			    tx_len_check(out, fr->data, fr->len)) {
+				out->tx.failed_too_big++;
+				out->tx.queued++;
+				continue;
+			}
+			memcpy(s[used].data, fr->data, fr->len);
+			s[used].len = fr->len;
+			used++;
+		}
+		int rc = netring_tx_commit(out, s, used);
+
+		if (rc < 0)
+			return done ? (int)done : rc;
+		out->tx.forwarded_copied += used;
+		done += k;
+		if ((unsigned)got < want && k < want)
+			break; /* out is full */
+	}
+	return (int)done;
+}
+
+int netring_tx_forward(struct netring *out, struct netring *in,
+		       const struct netring_frame *frames, unsigned n)
+{
+	int rc;
+
+	if (unlikely(!out || !in || (!frames && n)))
+		return -EINVAL;
+	if (unlikely(!out->ops->tx_reserve))
+		return tx_unsupported(out);
+	if (unlikely(n > in->held))
+		return nr_set_error(out, -EINVAL,
+				    "forward of %u frames, but %s holds only %u",
+				    n, in->info.ifname, in->held);
+	if (unlikely(!n))
+		return 0;
+	if (out->ops->tx_forward && out->ops == in->ops) {
+		rc = out->ops->tx_forward(out, in, frames, n);
+		if (rc != -EXDEV)
+			return rc;
+	}
+	return forward_copy(out, frames, n);
+}
+
+unsigned netring_tx_in_flight(struct netring *r)
+{
+	if (!r)
+		return 0;
+	return (unsigned)(r->tx.queued - r->tx.sent - r->tx.failed_down -
+			  r->tx.failed_too_big - r->tx.failed_kernel);
+}
+
+static int tx_poll_fd(struct netring *r)
+{
+	int fd = r->ops->tx_fd ? r->ops->tx_fd(r) : -1;
+
+	return fd >= 0 ? fd : r->fd;
+}
+
+int netring_tx_wait(struct netring *r, int timeout_ms)
+{
+	uint64_t deadline = 0;
+	int rc;
+
+	if (!r)
+		return -EINVAL;
+	if (!r->ops->tx_reclaim)
+		return tx_unsupported(r);
+	if (timeout_ms > 0)
+		deadline = nr_mono_ns() + (uint64_t)timeout_ms * 1000000;
+	for (;;) {
+		struct pollfd pfd[2];
+		int left = timeout_ms;
+
+		if (r->gone)
+			return r->gone;
+		rc = r->ops->tx_reclaim(r);
+		if (rc != 0 || timeout_ms == 0)
+			return rc;
+		if (timeout_ms > 0) {
+			uint64_t now = nr_mono_ns();
+
+			if (now >= deadline)
+				return 0;
+			left = (int)((deadline - now + 999999) / 1000000);
+		}
+		pfd[0] = (struct pollfd){ .fd = tx_poll_fd(r), .events = POLLOUT };
+		pfd[1] = (struct pollfd){ .fd = r->break_fd, .events = POLLIN };
+		rc = poll(pfd, 2, left);
+		if (rc < 0)
+			return -errno;
+		if (pfd[1].revents & POLLIN) {
+			take_break(r);
+			return -ECANCELED;
+		}
+		/* Some kernels signal POLLOUT before completions are visible:
+		 * sleep on the timer a little rather than spin. */
+		if (rc > 0 && !(pfd[0].revents & POLLOUT)) {
+			rc = socket_error(r);
+			if (rc)
+				return rc;
+		}
+	}
+}
+
+int netring_tx_drain(struct netring *r, int timeout_ms)
+{
+	uint64_t deadline;
+
+	if (!r)
+		return -EINVAL;
+	if (!r->ops->tx_reclaim)
+		return tx_unsupported(r);
+	deadline = timeout_ms < 0 ? UINT64_MAX
+				  : nr_mono_ns() + (uint64_t)timeout_ms * 1000000;
+	for (;;) {
+		int rc = r->ops->tx_reclaim(r);
+
+		if (rc < 0)
+			return rc;
+		if (!netring_tx_in_flight(r))
+			return 0;
+		if (r->gone)
+			return r->gone;
+		if (nr_mono_ns() >= deadline)
+			return nr_set_error(r, -ETIMEDOUT,
+					    "%u frames still in flight",
+					    netring_tx_in_flight(r));
+		/* Completions come without a wake-up of their own on every
+		 * backend: look again shortly. */
+		poll(NULL, 0, 1);
+	}
 }

@@ -77,6 +77,46 @@ struct netring_ops {
 	 * will (pcap: -ENODATA at the end of the file, with r->err set);
 	 * netring_wait() returns it when no frame is waiting. */
 	int (*ended)(struct netring *r);
+
+	/*
+	 * Transmit (NULL: the backend cannot; the core answers -EOPNOTSUPP).
+	 * The core checks arguments and frame lengths; a backend counts
+	 * every frame it accepts in r->tx (queued, then sent or failed).
+	 *
+	 * tx_reserve: reclaim completions, then hand out up to max free
+	 * slots (data, capacity) in the order they will be sent; 0 when
+	 * full.  The core never calls it while slots are reserved.
+	 */
+	int (*tx_reserve)(struct netring *r, struct netring_tx_slot *s,
+			  unsigned max);
+	/* Send the first n of the `reserved` slots (lengths valid), give the
+	 * rest back.  Return n, or -errno with every slot given back and the
+	 * n frames counted as failed (-ENETDOWN: tx.failed_down). */
+	int (*tx_commit)(struct netring *r, const struct netring_tx_slot *s,
+			 unsigned n, unsigned reserved);
+	/* Reclaim completions; return the free slots (>= 0) or -errno. */
+	int (*tx_reclaim)(struct netring *r);
+	/* NULL, or move n frames held on `in` (same backend) to out's
+	 * transmit ring without copying; return how many were queued, or
+	 * -EXDEV when the two rings share no memory (the core copies). */
+	int (*tx_forward)(struct netring *out, struct netring *in,
+			  const struct netring_frame *f, unsigned n);
+	/* The descriptor that is writable (POLLOUT) when a slot may be
+	 * free; -1: r->fd. */
+	int (*tx_fd)(struct netring *r);
+};
+
+/* Transmit counters, updated by the backends (see struct netring_stats). */
+struct nr_tx_counters {
+	uint64_t queued;
+	uint64_t sent;
+	uint64_t bytes;
+	uint64_t failed_down;
+	uint64_t failed_too_big;
+	uint64_t failed_kernel;
+	uint64_t forwarded_zerocopy;
+	uint64_t forwarded_copied;
+	uint64_t wakeups;
 };
 
 struct netring {
@@ -92,6 +132,11 @@ struct netring {
 	uint64_t bytes;
 	uint64_t wire_bytes;
 	uint64_t truncated;
+	/* Transmit: slots reserved and not committed; the longest frame the
+	 * MTU allows without a VLAN tag (0: no limit but capacity). */
+	unsigned tx_reserved;
+	uint32_t tx_mtu_len;
+	struct nr_tx_counters tx;
 	/* The interface's counters when plugged, and the last values seen. */
 	struct nr_link_counters if_base;
 	struct nr_link_counters if_last;
