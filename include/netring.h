@@ -327,9 +327,11 @@ NETRING_API int netring_get_info(const struct netring *r,
  * netring_rx_release().  Frames are released in the order they were taken:
  * release(n) gives back the n oldest frames still held.  Memory goes back to
  * the kernel only when released, so a caller that holds frames for long
- * makes the ring fill up (and frames get dropped, and counted).  The bytes
- * are writable in place by the application only in the sense that the
- * library does not read them again; treat them as const.
+ * makes the ring fill up (and frames get dropped, and counted).  The view
+ * is const because the library never reads the bytes again after handing
+ * them over, except netring_tx_forward(), which sends them as they are
+ * then: an application may change a held frame in place (cast the const
+ * away), e.g. rewrite its MAC addresses before forwarding it.
  */
 
 enum netring_frame_flags {
@@ -832,6 +834,31 @@ NETRING_API int netring_ring_stats_get(const struct netring_ring *ring,
  * 0 and netring_wait() returns -ENODATA (-EBADMSG if the file is damaged;
  * netring_error() says where); netring_fd() is readable then, so an epoll
  * loop also sees the end.
+ *
+ * TAP transmit: netring_tx_commit() writes each frame into the TAP (one
+ * write() per frame: a tun descriptor takes one frame per write); the host
+ * receives it on the TAP.  Sent = write() accepted it.  A TAP that is down
+ * -> -ENETDOWN (tx_failed_down); deleted -> -ENODEV.  When the TAP's send
+ * buffer is full the frames stay queued (tx_in_flight) and go out on the
+ * next reserve, commit or netring_tx_wait(); nothing is dropped.  A failure
+ * found while writing fails every frame still queued, earlier commits'
+ * included, each counted once.  With NETRING_CF_TX_ONLY the TAP is not read
+ * and netring_fd() never becomes readable.
+ *
+ * pcap sink (NETRING_CF_TX_ONLY): the path is written.  A missing or empty
+ * file gets a pcap header (Ethernet, nanosecond stamps, snaplen 65535); an
+ * existing pcap file of Ethernet frames is appended to in its own byte
+ * order and precision; anything else (pcapng, another link type, a snaplen
+ * shorter than tx_capacity, a file cut inside a record, not a regular file)
+ * is refused with -EBADMSG/-EPROTOTYPE/-EMSGSIZE/-EINVAL and a message, and
+ * a file another ring writes with -EBUSY.  One record per frame, stamped
+ * with the commit's time; frames are buffered in the transmit slots and
+ * written when half the slots are in flight, when the oldest is a second
+ * old (checked at commit), and by netring_tx_drain(), netring_tx_wait()
+ * and netring_close() (tx_in_flight until then).  A failed write (EFBIG,
+ * ENOSPC) cuts the file back to its last whole record and counts the rest
+ * in tx_failed_kernel.  Without TX_ONLY the pcap ring is a source and
+ * netring_tx_* return -EOPNOTSUPP.
  */
 
 /* ------------------------------------------------------------------------

@@ -5,6 +5,13 @@
  * host sends into the TAP are read in batches straight into the slots of a
  * private slot ring (ring.h) and handed over as views of it.
  *
+ * Transmitting is the other direction: frames the application writes into
+ * the TAP's descriptor arrive at the host as received on the TAP.  A TAP
+ * takes exactly one frame per write() (writev() gathers one frame from its
+ * pieces; there is no batched write for a tun descriptor outside vhost), so
+ * a commit writes its frames one write() each, in one loop.  "Sent" means
+ * write() accepted the frame.
+ *
  * The TAP is created when missing (and goes away when we close it) or
  * attached to when it exists.  IFF_NO_PI: frames come without tun's 4-byte
  * packet-information header.  No IFF_VNET_HDR: with it the kernel may hand
@@ -18,12 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "netring_int.h"
 #include "ring.h"
+#include "ring_backend.h"
 
 /* Frames read per refill when the caller did not say how many it wants. */
 #define TAP_BATCH 64u
@@ -37,6 +46,8 @@
 
 struct tap_ring {
 	struct netring base;
+	int tap_fd;
+	/* Receive (NULL with NETRING_CF_TX_ONLY: the TAP is not read). */
 	struct netring_ring *ring;
 	uint32_t capacity; /* longest frame delivered whole */
 	uint32_t ifindex;
@@ -47,6 +58,7 @@ struct tap_ring {
 	uint64_t tx_packets0;
 	uint64_t tx_dropped0;
 	struct netring_backend_stats totals;
+	struct nr_txq txq;
 };
 
 static inline struct tap_ring *to_tap(struct netring *r)
@@ -77,7 +89,7 @@ static unsigned tap_pull(struct tap_ring *t, unsigned want)
 			{ .iov_base = s->data, .iov_len = t->capacity },
 			{ .iov_base = t->spill, .iov_len = TAP_SPILL },
 		};
-		ssize_t len = readv(t->base.fd, iov, 2);
+		ssize_t len = readv(t->tap_fd, iov, 2);
 
 		if (len < 0) {
 			if (errno == EINTR)
@@ -109,13 +121,17 @@ static int tap_rx_burst(struct netring *r, struct netring_frame *f,
 {
 	struct tap_ring *t = to_tap(r);
 
+	if (!t->ring)
+		return 0;
 	return nr_ring_backend_burst(r, t->ring, f, max, tap_pull_for_burst,
 				     t->name);
 }
 
 static void tap_rx_release(struct netring *r, unsigned n)
 {
-	nr_ring_release(to_tap(r)->ring, n);
+	/* Without a ring nothing is ever held, so n is 0. */
+	if (to_tap(r)->ring)
+		nr_ring_release(to_tap(r)->ring, n);
 }
 
 /* Frames wait in the kernel's queue until read: asking costs a read(). */
@@ -123,6 +139,8 @@ static bool tap_rx_ready(struct netring *r)
 {
 	struct tap_ring *t = to_tap(r);
 
+	if (!t->ring)
+		return false;
 	return nr_ring_waiting(t->ring) > 0 || tap_pull(t, TAP_BATCH) > 0;
 }
 
@@ -185,13 +203,118 @@ static int tap_stats(struct netring *r, struct netring_backend_stats *st)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------
+ * Transmit
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Write the frames in flight, oldest first, until none is left or the
+ * descriptor would block.  What a TAP's write() answers (Linux 6.18,
+ * measured; tests/tap_tx.sh holds us to it): the frame's length when taken,
+ * whatever the MTU; EIO while the TAP is administratively down; EBADFD once
+ * it was deleted; EINVAL for a frame shorter than an Ethernet header (the
+ * core refuses those first); EAGAIN only when the TAP's send buffer is
+ * full, never seen with the default (unlimited) one: it takes a shrunk
+ * TUNSETSNDBUF and receive work deferred to another CPU (RPS).  Frames that would block stay queued
+ * and go out on the next reserve, commit or reclaim.  Returns 0, or the
+ * first failure as -errno (every frame counted).
+ */
+static int tap_push(struct tap_ring *t)
+{
+	struct netring *r = &t->base;
+	struct nr_txq *q = &t->txq;
+	int rc = 0;
+
+	while (q->head != q->tail) {
+		uint32_t len = nr_txq_meta(q, q->head)->len;
+		ssize_t w = write(t->tap_fd, nr_txq_data(q, q->head), len);
+
+		if (likely(w >= 0)) {
+			/* tun takes a frame whole or not at all. */
+			r->tx.sent++;
+			r->tx.bytes += len;
+			q->head++;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			break;
+		if (errno == EIO) {
+			nr_txq_fail_all(q, &r->tx.failed_down);
+			return nr_set_error(r, -ENETDOWN,
+					    "%s: the TAP is down: frames not sent",
+					    t->name);
+		}
+		if (errno == EBADFD) {
+			nr_txq_fail_all(q, &r->tx.failed_down);
+			r->gone = nr_set_error(r, -ENODEV,
+					       "%s: the TAP was removed",
+					       t->name);
+			return r->gone;
+		}
+		/* This frame only: count it and go on with the next. */
+		if (!rc)
+			rc = nr_set_error(r, -errno, "%s: write: %s", t->name,
+					  strerror(errno));
+		r->tx.failed_kernel++;
+		q->head++;
+	}
+	return rc;
+}
+
+static int tap_tx_reserve(struct netring *r, struct netring_tx_slot *s,
+			  unsigned max)
+{
+	struct tap_ring *t = to_tap(r);
+	int rc = nr_txq_pending(&t->txq) ? tap_push(t) : 0;
+
+	/* A failure of frames committed earlier is reported once, here. */
+	if (unlikely(rc < 0))
+		return rc;
+	return (int)nr_txq_reserve(&t->txq, s, max, r->info.tx_capacity);
+}
+
+static int tap_tx_commit(struct netring *r, const struct netring_tx_slot *s,
+			 unsigned n, unsigned reserved)
+{
+	struct tap_ring *t = to_tap(r);
+	int rc;
+
+	(void)reserved;
+	nr_txq_commit(r, &t->txq, s, n, 0);
+	rc = tap_push(t);
+	return rc < 0 ? rc : (int)n;
+}
+
+static int tap_tx_reclaim(struct netring *r)
+{
+	struct tap_ring *t = to_tap(r);
+	int rc = nr_txq_pending(&t->txq) ? tap_push(t) : 0;
+
+	return rc < 0 ? rc : (int)nr_txq_free(&t->txq);
+}
+
+/* Writable when a write would not block. */
+static int tap_tx_fd(struct netring *r)
+{
+	return to_tap(r)->tap_fd;
+}
+
 static void tap_close(struct netring *r)
 {
 	struct tap_ring *t = to_tap(r);
 
+	/* A last try for frames that were waiting for room; whatever is
+	 * still refused is not sent (netring_tx_drain() first to know). */
+	if (t->txq.mem && nr_txq_pending(&t->txq))
+		tap_push(t);
+	nr_txq_fini(&t->txq);
 	netring_ring_close(t->ring);
 	/* A TAP we created is not persistent: closing removes it. */
-	if (r->fd >= 0)
+	if (t->tap_fd >= 0)
+		close(t->tap_fd);
+	if (r->fd >= 0 && r->fd != t->tap_fd)
 		close(r->fd);
 	free(t->spill);
 	free(t);
@@ -274,6 +397,7 @@ static int tap_open(const struct netring_plug *pl, struct netring **rp,
 	struct tap_ring *t;
 	struct ifreq ifr;
 	bool exists;
+	bool tx_only = cfg->flags & NETRING_CF_TX_ONLY;
 	int fd = -1, rc;
 
 	if (strlen(name) >= IFNAMSIZ)
@@ -297,6 +421,7 @@ static int tap_open(const struct netring_plug *pl, struct netring **rp,
 		return nr_fail(err, -ENOMEM, "out of memory");
 	}
 	t->base.ops = &netring_tap_ops;
+	t->tap_fd = fd;
 	t->base.fd = fd;
 	t->base.break_fd = -1;
 	t->capacity = cfg->frame_size - NETRING_FRAME_HEADROOM;
@@ -304,18 +429,34 @@ static int tap_open(const struct netring_plug *pl, struct netring **rp,
 	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
 	t->name[IFNAMSIZ - 1] = '\0';
 
-	t->spill = malloc(TAP_SPILL);
-	if (!t->spill) {
-		rc = nr_fail(err, -ENOMEM, "out of memory");
+	if (nr_txq_init(&t->txq, cfg->tx_frames, cfg->frame_size)) {
+		rc = nr_fail(err, -ENOMEM, "%s: no memory for %u transmit slots",
+			     t->name, cfg->tx_frames);
 		goto fail;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.sz = sizeof(ro);
-	ro.slot_count = cfg->ring_frames;
-	ro.slot_size = cfg->frame_size;
-	rc = netring_ring_create(&t->ring, &ro, err);
-	if (rc)
-		goto fail;
+	if (tx_only) {
+		/* Not read: the ring's descriptor is one that never becomes
+		 * readable, so netring_wait() and an epoll loop sleep rather
+		 * than wake for frames nobody takes. */
+		t->base.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (t->base.fd < 0) {
+			rc = nr_fail(err, -errno, "eventfd: %s", strerror(errno));
+			goto fail;
+		}
+	} else {
+		t->spill = malloc(TAP_SPILL);
+		if (!t->spill) {
+			rc = nr_fail(err, -ENOMEM, "out of memory");
+			goto fail;
+		}
+		memset(&ro, 0, sizeof(ro));
+		ro.sz = sizeof(ro);
+		ro.slot_count = cfg->ring_frames;
+		ro.slot_size = cfg->frame_size;
+		rc = netring_ring_create(&t->ring, &ro, err);
+		if (rc)
+			goto fail;
+	}
 
 	rc = nr_link_get(t->name, 0, &ifi, NULL);
 	if (rc) {
@@ -332,9 +473,14 @@ static int tap_open(const struct netring_plug *pl, struct netring **rp,
 	snprintf(t->base.info.ifname, sizeof(t->base.info.ifname), "%s",
 		 t->name);
 	t->base.info.ifindex = t->ifindex;
-	snprintf(t->base.info.detail, sizeof(t->base.info.detail),
-		 "TAP %s (%s), read into a ring of %u slots", t->name,
-		 exists ? "attached" : "created", cfg->ring_frames);
+	if (tx_only)
+		snprintf(t->base.info.detail, sizeof(t->base.info.detail),
+			 "TAP %s (%s), transmit only: not read", t->name,
+			 exists ? "attached" : "created");
+	else
+		snprintf(t->base.info.detail, sizeof(t->base.info.detail),
+			 "TAP %s (%s), read into a ring of %u slots", t->name,
+			 exists ? "attached" : "created", cfg->ring_frames);
 	*rp = &t->base;
 	return 0;
 fail:
@@ -351,4 +497,8 @@ const struct netring_ops netring_tap_ops = {
 	.rx_ready = tap_rx_ready,
 	.stats = tap_stats,
 	.no_link = true,
+	.tx_reserve = tap_tx_reserve,
+	.tx_commit = tap_tx_commit,
+	.tx_reclaim = tap_tx_reclaim,
+	.tx_fd = tap_tx_fd,
 };
