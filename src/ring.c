@@ -236,7 +236,8 @@ static int opts_resolve(const struct netring_ring_opts *in,
 }
 
 static int ring_handle(struct netring_ring **ringp, int fd, void *base,
-		       uint64_t mapped, const struct nr_ring_geom *g, char *err)
+		       uint64_t mapped, const struct nr_ring_geom *g,
+		       bool slots_ro, char *err)
 {
 	struct netring_ring *r = aligned_alloc(NR_CACHE_LINE,
 					       (sizeof(*r) + NR_CACHE_LINE - 1) /
@@ -247,6 +248,7 @@ static int ring_handle(struct netring_ring **ringp, int fd, void *base,
 	memset(r, 0, sizeof(*r));
 	nr_ring_bind(r, base, mapped, g);
 	r->fd = fd;
+	r->slots_ro = slots_ro;
 	*ringp = r;
 	return 0;
 }
@@ -338,7 +340,7 @@ int netring_ring_create(struct netring_ring **ringp,
 	atomic_store_explicit(&h->magic, NETRING_RING_MAGIC,
 			      memory_order_release);
 
-	rc = ring_handle(ringp, fd, base, g.map_size, &g, errbuf);
+	rc = ring_handle(ringp, fd, base, g.map_size, &g, false, errbuf);
 	if (rc) {
 		munmap(base, (size_t)g.map_size);
 		goto fail_fd;
@@ -354,9 +356,43 @@ fail_fd:
 	return rc;
 }
 
+/* Protect the page-aligned part of the slot storage of a mapping of
+ * `mapped` bytes at `base` whose slots start at `slots_offset`. */
+static int slots_protect(void *base, size_t mapped, uint32_t slots_offset,
+			 int prot)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t from = ((size_t)slots_offset + page - 1) / page * page;
+
+	if (from < mapped &&
+	    mprotect((uint8_t *)base + from, mapped - from, prot) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * An attached handle starts as a reader of the slots: they are mapped
+ * read-only until it reserves a slot (slots_writable()).  Both indices
+ * share the header page, so that page stays writable (docs/reliability.md);
+ * what protects the producer from a hostile consumer is that it never
+ * reads its own index or counters back from shared memory.
+ */
+
+/* The handle produces: the slots become writable, once. */
+static int slots_writable(struct netring_ring *r)
+{
+	int rc = slots_protect(r->shm, r->mapped,
+			       (uint32_t)(r->slots - (uint8_t *)r->shm),
+			       PROT_READ | PROT_WRITE);
+
+	if (!rc)
+		r->slots_ro = false;
+	return rc;
+}
+
 int netring_ring_attach_fd(struct netring_ring **ringp, int fd, char *errbuf)
 {
-	struct nr_ring_geom g;
+	struct nr_ring_geom g = { 0 };
 	struct stat st;
 	void *base;
 	int own, rc;
@@ -399,9 +435,16 @@ int netring_ring_attach_fd(struct netring_ring **ringp, int fd, char *errbuf)
 				 (long long)st.st_size, strerror(-rc));
 	}
 	rc = nr_ring_validate(base, (uint64_t)st.st_size, &g, errbuf);
+	if (!rc) {
+		rc = slots_protect(base, (size_t)st.st_size, g.slots_offset,
+				   PROT_READ);
+		if (rc)
+			ring_fail(errbuf, rc, "mprotect of the slots: %s",
+				  strerror(-rc));
+	}
 	if (!rc)
 		rc = ring_handle(ringp, own, base, (uint64_t)st.st_size, &g,
-				 errbuf);
+				 true, errbuf);
 	if (rc) {
 		munmap(base, (size_t)st.st_size);
 		close(own);
@@ -483,6 +526,12 @@ int netring_ring_reserve(struct netring_ring *ring, unsigned n, uint32_t *idx)
 
 	if (!ring || !idx)
 		return -EINVAL;
+	if (unlikely(ring->slots_ro)) {
+		int rc = slots_writable(ring);
+
+		if (rc)
+			return rc;
+	}
 	if (n > ring->slot_count)
 		n = ring->slot_count;
 	got = nr_ring_reserve(ring, n, idx);
@@ -554,6 +603,12 @@ int netring_ring_push(struct netring_ring *ring,
 	for (i = 0; i < n; i++)
 		if (!frames[i].data && frames[i].len)
 			return -EINVAL;
+	if (unlikely(ring->slots_ro)) {
+		int rc = slots_writable(ring);
+
+		if (rc)
+			return rc;
+	}
 	got = nr_ring_reserve(ring, n < ring->slot_count ? n : ring->slot_count,
 			      &idx);
 	for (i = 0; i < got; i++)

@@ -108,6 +108,10 @@ struct netring_ring {
 
 	int fd;
 	size_t mapped; /* length of our mapping */
+	/* An attached handle maps the slots read-only until it first
+	 * produces: a consumer's stray store into a frame faults instead of
+	 * corrupting what the producer wrote (ring.c, slots_writable()). */
+	bool slots_ro;
 	char *shm_name; /* set on the creator of a named ring: unlinked on close */
 };
 
