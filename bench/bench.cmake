@@ -78,6 +78,8 @@ target_include_directories(nrb-gen PRIVATE ${_nrb_dir}/../tests/lib)
 nrb_program(nrb-xdpdrop xdp_drop.c nrb_drop_skel)
 nrb_program(nrb-xdpcost xdp_cost.c LIBBPF)
 nrb_program(nrb-ref-afxdp ref_afxdp.c nrb_xsk_skel)
+# The hand-written AF_XDP forwarder `netring fwd -b xdp` is measured against.
+nrb_program(nrb-ref-xdpfwd ref_xdpfwd.c nrb_xsk_skel)
 nrb_program(nrb-ref-tpacket ref_tpacket.c)
 nrb_program(nrb-rusage rusage.c)
 # The netring receiver uses the public header and the shared library only.

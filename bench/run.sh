@@ -13,7 +13,7 @@
 #
 # --long: 10 repetitions of longer runs; --quick: 1 short repetition (a
 # smoke test of the machinery, its numbers mean little).  NRB_SECTIONS
-# (rate latency idle zeroloss instructions loop4) runs only some.  Exit 0
+# (rate latency idle zeroloss instructions loop4 tx) runs only some.  Exit 0
 # when every target is met, 3 when the run completed but some target was
 # missed, 1 when the run itself failed.
 set -u
@@ -322,7 +322,7 @@ say "placement: generator (BPF_PROG_RUN live frames) on CPU $GEN_CPU;" \
 	"; receiving process on CPU $RX_CPU"
 
 # NRB_SECTIONS: run only some sections (for working on the benchmark).
-SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss instructions loop4} "
+SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss instructions loop4 tx} "
 section() { case $SECTIONS in *" $1 "*) return 0 ;; esac; return 1; }
 
 say ""
@@ -559,6 +559,114 @@ if section loop4; then
 	done
 fi
 
+# ---- transmit and forward (issue 8) ----------------------------------------
+#
+# gen: netring gen (-b packet, with and without --qdisc-bypass, and -b xdp)
+# against trafgen (netsniff-ng: TX_RING, qdisc bypassed) and tcpreplay
+# --topspeed (preloaded pcap), all sending the same 60-byte UDP/IPv4 frame
+# (64 on the wire) out of IF_A on GEN_CPU for TX_SECS; the rate is what
+# IF_B received (its rx_packets) per second of the sender's run.
+# fwd: nrb-gen floods IF_A -> IF_B; netring fwd -b xdp (shared UMEM) and
+# the hand-written nrb-ref-xdpfwd forward IF_B -> IF_C on RX_CPU; the rate
+# is what IF_C's peer IF_D received per second of the generator's run.
+
+TX_SECS=$SECS
+TX_ROWS="netring-gen-packet netring-gen-packet-bypass netring-gen-xdp trafgen tcpreplay"
+FWD_ROWS="netring-fwd-xdp ref-xdpfwd"
+# rx_packets NS IFACE: from /proc/net/dev as the namespace sees it.
+rx_packets() {
+	nrt_in "$1" cat /proc/net/dev | awk -v i="$2:" '$1 == i { print $3 }'
+}
+# tx_record SECTION NAME REP FRAMES NS: one runs.csv row (rate = frames / s).
+tx_record() {
+	awk -v sec="$1" -v name="$2" -v rep="$3" -v frames="$4" -v ns="$5" 'BEGIN {
+		s = ns / 1e9
+		printf "%s,%s,64,%s,%.3f,%d,%.0f,%d,%.0f,0,0,0,0,0,,,,\n",
+			sec, name, rep, s, frames, frames / s, frames, frames / s }' >>"$CSV"
+	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-26s rep %s: %6.3f Mpps", $2, $4, $9 / 1e6 }')"
+}
+# tx_send NAME REP: one sender run, measured at IF_B.
+tx_send() {
+	local name=$1 rep=$2 before after t0 t1 cmd
+	case $name in
+	netring-gen-packet) cmd=("$ROOT_CLI" gen -i "$IF_A" -b packet --size 60 --dst-mac 02:6e:72:74:00:02 -q -t "$TX_SECS") ;;
+	netring-gen-packet-bypass) cmd=("$ROOT_CLI" gen -i "$IF_A" -b packet --qdisc-bypass --size 60 --dst-mac 02:6e:72:74:00:02 -q -t "$TX_SECS") ;;
+	netring-gen-xdp) cmd=("$ROOT_CLI" gen -i "$IF_A" -b xdp --size 60 --dst-mac 02:6e:72:74:00:02 -q -t "$TX_SECS") ;;
+	trafgen) cmd=(timeout -s INT "$TX_SECS" trafgen -o "$IF_A" -i "$RAW/tx.trafgen" -P 1 --no-sock-mem --notouch-irq --no-cpu-stats) ;;
+	tcpreplay) cmd=(timeout -s INT "$TX_SECS" tcpreplay -i "$IF_A" --topspeed -K --loop=0 -q "$RAW/tx.pcap") ;;
+	esac
+	before=$(rx_packets "$NS_B" "$IF_B")
+	t0=$(date +%s%N)
+	nrt_in "$NS_A" "${SCHED_GEN[@]}" taskset -c "$GEN_CPU" "${cmd[@]}" \
+		>"$RAW/tx-$name-$rep.out" 2>"$RAW/tx-$name-$rep.err"
+	t1=$(date +%s%N)
+	after=$(rx_packets "$NS_B" "$IF_B")
+	tx_record tx "$name" "$rep" $((after - before)) $((t1 - t0))
+}
+# The frame netring gen sends by default, for trafgen and tcpreplay:
+# 02:6e:72:74:00:02 <- :01, IPv4 198.51.100.1 -> 192.0.2.1, UDP 9 -> 9.
+TX_FRAME="02 6e 72 74 00 02 02 6e 72 74 00 01 08 00 45 00 00 2e 00 00 40 00 40 11 4e 89 c6 33 64 01 c0 00 02 01 00 09 00 09 00 1a 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+tx_files() {
+	local b hex="" rec i
+	for b in $TX_FRAME; do hex="$hex\\x$b"; done
+	echo "{ $(for b in $TX_FRAME; do printf '0x%s, ' "$b"; done | sed 's/, $//') }" >"$RAW/tx.trafgen"
+	# pcap: little-endian, microseconds, snaplen 65535, Ethernet; 1000 records.
+	printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00' >"$RAW/tx.pcap"
+	rec="\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x3c\\x00\\x00\\x00\\x3c\\x00\\x00\\x00$hex"
+	for i in $(seq 1 1000); do printf "$rec"; done >>"$RAW/tx.pcap"
+}
+# fwd_run NAME REP: one forwarder run between IF_B and IF_C, measured at IF_D.
+fwd_run() {
+	local name=$1 rep=$2 tag="fwd-$1-$2" before after pid
+	xdp_off
+	case $name in
+	netring-fwd-xdp)
+		nsenter --net="/run/netns/$NS_B" "${SCHED_RX[@]}" taskset -c "$RX_CPU" \
+			"$ROOT_CLI" fwd -b xdp -i "$IF_B" -o "$IF_C" -q --stats json \
+			>"$RAW/$tag.out" 2>"$RAW/$tag.err" &
+		pid=$!
+		NRT_PIDS+=("$pid")
+		nrt_wait_until "fwd plugged" 10 grep -q "plugged for fwd: backend xdp" "$RAW/$tag.err" ;;
+	ref-xdpfwd)
+		nsenter --net="/run/netns/$NS_B" "${SCHED_RX[@]}" taskset -c "$RX_CPU" \
+			"$BIN/nrb-ref-xdpfwd" -i "$IF_B" -o "$IF_C" >"$RAW/$tag.out" 2>"$RAW/$tag.err" &
+		pid=$!
+		NRT_PIDS+=("$pid")
+		nrt_wait_until "ref-xdpfwd ready" 10 grep -q '^ready' "$RAW/$tag.out" ;;
+	esac
+	sleep 0.3 # both sockets bound
+	before=$(rx_packets "$NS_C" "$IF_D")
+	gen "$tag" -s 64 -d "$TX_SECS"
+	after=$(rx_packets "$NS_C" "$IF_D")
+	kill -TERM "$pid" 2>/dev/null
+	nrt_wait_exit "$pid" 15 || note "$name exited with status $?"
+	tx_record fwd "$name" "$rep" $((after - before)) "$(kv "$RAW/$tag.gen" elapsed_ns)"
+}
+
+if section tx; then
+	need_pkgs netsniff-ng tcpreplay
+	nrt_require_cmd trafgen tcpreplay
+	ROOT_CLI=$BUILD/tools/netring
+	[ -x "$ROOT_CLI" ] || nrt_fail "no $ROOT_CLI: build netring first"
+	tx_files
+	say "== transmit: 64-byte frames out of $IF_A on CPU $GEN_CPU for ${TX_SECS} s, frames/s received by $IF_B"
+	for rep in $(seq 1 "$REPS"); do
+		for name in $TX_ROWS; do tx_send "$name" "$rep"; done
+	done
+	# The forwarding pair: IF_C in NS_B, IF_D in NS_C.
+	NS_C=nrb-c-$$ IF_C=nrbc$$ IF_D=nrbd$$
+	nrt_ns_create "$NS_C"
+	ip link add "$IF_C" netns "$NS_B" address 02:6e:72:74:00:03 type veth \
+		peer name "$IF_D" netns "$NS_C" address 02:6e:72:74:00:04 || nrt_fail "veth $IF_C"
+	nrt_in "$NS_B" ip link set dev "$IF_C" up || nrt_fail "up $IF_C"
+	nrt_in "$NS_C" ip link set dev "$IF_D" up || nrt_fail "up $IF_D"
+	nrt_wait_until "$IF_D up" 5 nrt_link_up_in "$NS_C" "$IF_D"
+	say "== forward: $IF_B -> $IF_C (AF_XDP, shared UMEM) on CPU $RX_CPU, generator flooding $IF_A, frames/s received by $IF_D"
+	for rep in $(seq 1 "$REPS"); do
+		for name in $FWD_ROWS; do fwd_run "$name" "$rep"; done
+	done
+fi
+
 # ---- summary ------------------------------------------------------------
 
 SUMMARY=$RESULTS/summary.csv
@@ -691,6 +799,18 @@ us() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f us", v / 1e3 }' || pri
 		"$(spread "netring-$LOOP_BACKEND-loop" "netring-$LOOP_BACKEND-alone" 64 9 loop4)" \
 		"$(f3 "$(paired "netring-$LOOP_BACKEND-loop" "netring-$LOOP_BACKEND-alone" 64 14 loop4)")"
 	say ""
+	say "Transmit: 64-byte frames, one sender on CPU $GEN_CPU, median of $REPS runs of ${TX_SECS} s, frames/s received"
+	for name in $TX_ROWS $FWD_ROWS; do
+		awk -F, -v r="$name" '($1 == "tx" || $1 == "fwd") && $2 == r { print $9 }' "$CSV" | median |
+			awk -v r="$name" 'NF { printf "%-26s %9.3f Mpps\n", r, $1 / 1e6 }'
+	done
+	TX_BEST=$(for n in netring-gen-packet netring-gen-packet-bypass netring-gen-xdp; do paired "$n" trafgen 64 9 tx; done | sort -g | tail -n 1)
+	[ -n "$TX_BEST" ] && printf '  netring gen / trafgen: packet %s, packet --qdisc-bypass %s, xdp %s; netring gen -b packet / tcpreplay %s\n' \
+		"$(f3 "$(paired netring-gen-packet trafgen 64 9 tx)")" "$(f3 "$(paired netring-gen-packet-bypass trafgen 64 9 tx)")" \
+		"$(f3 "$(paired netring-gen-xdp trafgen 64 9 tx)")" "$(f3 "$(paired netring-gen-packet tcpreplay 64 9 tx)")"
+	FWD_RATIO=$(paired netring-fwd-xdp ref-xdpfwd 64 9 fwd)
+	[ -n "$FWD_RATIO" ] && printf '  netring fwd -b xdp / hand-written AF_XDP forwarder %s (%s)\n' "$(f3 "$FWD_RATIO")" "$(spread netring-fwd-xdp ref-xdpfwd 64 9 fwd)"
+	say ""
 	say "Targets"
 	target "$(paired netring-xdp ref-afxdp 64 9)" ge 0.97 \
 		"netring -b xdp >= 0.97 x hand-written AF_XDP loop, 64 B: $(f3 "$(paired netring-xdp ref-afxdp 64 9)")"
@@ -713,6 +833,10 @@ us() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f us", v / 1e3 }' || pri
 		"zero loss at half the limit, $ZERO_LOSS_FRAMES frames, -b xdp: asked $(awk -v l="$ZL_RATE" 'BEGIN { printf "%.2f", l / 1e6 }') Mpps, offered $(awk -F, '$2 == "netring-xdp@half-limit" { printf "%.2f Mpps, lost %d", $7 / 1e6, $11 }' "$CSV")"
 	target "$LOOP_RATIO" ge 0.9 \
 		"one loop over 4 rings >= 0.9 x 4 rings polled alone: $(f3 "$LOOP_RATIO")"
+	target "$TX_BEST" ge 1.0 \
+		"netring gen >= 1.0 x trafgen, 64 B (best netring backend): $(f3 "$TX_BEST")"
+	target "$FWD_RATIO" ge 0.9 \
+		"netring fwd -b xdp >= 0.9 x hand-written AF_XDP forwarder, 64 B: $(f3 "$FWD_RATIO")"
 	say ""
 	say "targets: $PASSES passed, $FAILS failed, $SKIPS not measured ($((SECONDS - T_START)) s)"
 } >"$TABLE"

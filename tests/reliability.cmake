@@ -146,3 +146,40 @@ if(TARGET netring_cli AND NOT NETRING_SANITIZE AND NOT NETRING_TSAN)
   set_tests_properties(valgrind_cli_plug_dump_unplug_no_leak_no_error PROPERTIES
     SKIP_RETURN_CODE 77 TIMEOUT 300 RUN_SERIAL TRUE ENVIRONMENT "${_nrf_env}")
 endif()
+
+# --- least privilege (issue 6, item 4) ----------------------------------------
+
+if(TARGET netring_cli)
+  nrf_test(priv_dump_z_nobody_drops_every_capability_and_still_counts_packet
+    priv_dump.sh packet)
+  nrf_test(priv_dump_as_root_keeps_no_capability_packet priv_dump.sh root)
+  nrf_test(priv_dump_glob_keeps_only_cap_net_raw_and_hotplugs_as_nobody
+    priv_dump.sh glob)
+  nrf_test(priv_dump_z_nosuchuser_exits_2_naming_it priv_dump.sh nosuchuser)
+  if(TARGET xdp_send)
+    nrf_test(priv_dump_z_nobody_drops_every_capability_and_still_counts_xdp
+      priv_dump.sh xdp)
+  endif()
+endif()
+
+add_executable(priv_ring ${_nrf_dir}/priv_ring.c)
+target_include_directories(priv_ring PRIVATE ${_nrf_dir})
+target_link_libraries(priv_ring PRIVATE netring)
+add_test(NAME priv_ring_is_0600_refused_to_other_users_and_read_only_to_consumers
+  COMMAND priv_ring)
+set_tests_properties(priv_ring_is_0600_refused_to_other_users_and_read_only_to_consumers
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# --- overload accounting on the tap backend (1 M frames; 10 M: see the script) ---
+
+nrf_test(tap_overload_1m_frames_small_ring_slow_handler_accounted
+  tap_overload.sh 1000000)
+
+# --- every option of every subcommand given nonsense ------------------------------
+
+if(TARGET netring_cli)
+  add_test(NAME cli_nonsense_every_option_of_every_command_exits_2_naming_it
+    COMMAND bash ${_nrf_dir}/cli_nonsense.sh)
+  set_tests_properties(cli_nonsense_every_option_of_every_command_exits_2_naming_it
+    PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180 ENVIRONMENT "${_nrf_env}")
+endif()

@@ -285,6 +285,7 @@ static const struct option dump_options[] = {
 	{ "fallback", no_argument, NULL, OPT_FALLBACK },
 	{ "read", required_argument, NULL, 'r' },
 	{ "replay-speed", required_argument, NULL, OPT_REPLAY_SPEED },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -506,6 +507,16 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 	case 'q':
 		a->quiet = true;
 		return 0;
+	case 'Z':
+		/* Looked up by dump (getpwnam): here only its shape. */
+		if (!v[0] || strlen(v) > DUMP_USER_MAX) {
+			snprintf(err, errsize,
+				 "-Z '%.64s': a user name of 1 to %d characters",
+				 v, DUMP_USER_MAX);
+			return -EINVAL;
+		}
+		a->user = v;
+		return 0;
 	case 'b':
 		rc = netring_backend_parse(v);
 		if (rc < 0) {
@@ -686,7 +697,7 @@ int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
 	a->cfg.sz = sizeof(a->cfg);
 	opterr = 0;
 	optind = 0; /* glibc: start over, as for a new argv */
-	while ((c = getopt_long(argc, argv, ":i:r:c:t:w:qb:Q:h", dump_options,
+	while ((c = getopt_long(argc, argv, ":i:r:c:t:w:qb:Q:hZ:", dump_options,
 				NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return option_error(err, errsize, c, argv);

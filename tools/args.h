@@ -21,6 +21,7 @@
 #define DUMP_READ_FRAME_SIZE 16384u
 #define TAP_PREFIX "tap:"
 #define DUMP_IFACES_MAX 64 /* -i given this many times at most */
+#define DUMP_USER_MAX 256  /* -Z: longest user name (LOGIN_NAME_MAX) */
 
 /*
  * A decimal number made of digits only (no sign, space, or base prefix) in
@@ -74,6 +75,8 @@ struct dump_args {
 	bool quiet;            /* no line per frame */
 	bool stats_json;       /* a JSON summary as stdout's last line */
 	bool help;
+	/* -Z: the user to become once plugged, or NULL (tools/privdrop.h) */
+	const char *user;
 	/* The first option given that only the xdp backend takes, to name
 	 * it when the backend or mode cannot take it; NULL if none. */
 	const char *xdp_option;

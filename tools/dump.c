@@ -19,7 +19,9 @@
 #include "json.h"
 #include "netring.h"
 #include "pcapw.h"
+#include "privdrop.h"
 #include "summary.h"
+#include "tx_common.h"
 
 #define DISPATCH_BUDGET 64u
 /* The smallest space a frame takes in a ring, to bound the final drain. */
@@ -50,6 +52,10 @@ static const char dump_usage[] =
 	"      --nano             nanosecond timestamps in FILE (default: us, or\n"
 	"                         the -r file's precision)\n"
 	"  -q, --quiet            no line per frame\n"
+	"  -Z, --relinquish-privileges USER\n"
+	"                         once plugged, become USER (its group, no other\n"
+	"                         groups); every capability is dropped anyway\n"
+	"                         (-i all or a glob keeps what plugging needs)\n"
 	"  -b, --backend NAME     auto, packet, xdp, tap or pcap (default auto)\n"
 	"      --take             take the frames away from the host (xdp needs it;\n"
 	"                         with -b auto it picks xdp)\n"
@@ -322,12 +328,13 @@ static void print_plug_info(const struct netring_info *info)
 			info->note);
 }
 
-/* One ring's statistics as a JSON object (no newline): the single
- * interface's summary, and each interface's in the multi one. */
-static void stats_json_object(const struct netring_info *info,
-			      const struct netring_stats *s)
+/* One ring's statistics as JSON members (no braces): dump's keys, then the
+ * interface's facts and the transmit counters; send, gen and fwd print
+ * the same. */
+void cli_stats_json_fields(const struct netring_info *info,
+			   const struct netring_stats *s)
 {
-	fputs("{\"interface\":", stdout);
+	fputs("\"interface\":", stdout);
 	json_fputs_string(info->ifname, stdout);
 	fputs(",\"backend\":", stdout);
 	json_fputs_string(netring_backend_name(info->backend), stdout);
@@ -351,7 +358,29 @@ static void stats_json_object(const struct netring_info *info,
 	       s->unread);
 	fputs(",\"note\":", stdout);
 	json_fputs_string(info->note, stdout);
-	fputs("}", stdout);
+	printf(",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"mtu\":%u"
+	       ",\"tx_queued\":%" PRIu64 ",\"tx_sent\":%" PRIu64
+	       ",\"tx_bytes\":%" PRIu64 ",\"tx_failed\":%" PRIu64
+	       ",\"tx_failed_down\":%" PRIu64 ",\"tx_failed_too_big\":%" PRIu64
+	       ",\"tx_failed_kernel\":%" PRIu64 ",\"tx_in_flight\":%" PRIu64
+	       ",\"tx_forwarded_zerocopy\":%" PRIu64
+	       ",\"tx_forwarded_copied\":%" PRIu64 ",\"tx_wakeups\":%" PRIu64,
+	       info->mac[0], info->mac[1], info->mac[2], info->mac[3],
+	       info->mac[4], info->mac[5], info->mtu, s->tx_queued, s->tx_sent,
+	       s->tx_bytes, s->tx_failed, s->tx_failed_down,
+	       s->tx_failed_too_big, s->tx_failed_kernel, s->tx_in_flight,
+	       s->tx_forwarded_zerocopy, s->tx_forwarded_copied,
+	       s->tx_wakeups);
+}
+
+/* One ring's statistics as a JSON object (no newline): the single
+ * interface's summary, and each interface's in the multi one. */
+static void stats_json_object(const struct netring_info *info,
+			      const struct netring_stats *s)
+{
+	fputc('{', stdout);
+	cli_stats_json_fields(info, s);
+	fputc('}', stdout);
 }
 
 static void print_stats_json(const struct netring_info *info,
@@ -711,12 +740,48 @@ static void multi_summary(struct multi *m)
 }
 
 /*
+ * The capabilities a dump still needs once plugged: none, unless a pattern
+ * (-i all, -i 'veth*') plugs interfaces as they appear: then what its
+ * backend plugs with (AF_PACKET: CAP_NET_RAW; AF_XDP also CAP_NET_ADMIN and
+ * CAP_BPF to attach the program, CAP_IPC_LOCK for the UMEM).
+ */
+static uint64_t caps_still_needed(const struct dump_args *a, bool hotplug)
+{
+	uint64_t keep = PRIVDROP_CAP(CAP_NET_RAW);
+
+	if (!hotplug)
+		return 0;
+	if (a->cfg.backend == NETRING_BACKEND_XDP ||
+	    (a->cfg.backend == NETRING_BACKEND_AUTO &&
+	     a->cfg.mode == NETRING_MODE_TAKE))
+		keep |= PRIVDROP_CAP(CAP_NET_ADMIN) | PRIVDROP_CAP(CAP_BPF) |
+			PRIVDROP_CAP(CAP_IPC_LOCK);
+	return keep;
+}
+
+/* Plugged, files open, not one frame parsed yet: give privilege up.
+ * Returns 0 or the exit status (going on with privilege is no option). */
+static int drop_privileges(const struct dump_args *a,
+			   const struct privdrop_user *user, bool hotplug)
+{
+	char err[NETRING_ERRBUF_SIZE];
+
+	if (privdrop_apply(user, caps_still_needed(a, hotplug), err,
+			   sizeof(err))) {
+		fprintf(stderr, "netring: giving up privileges: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+/*
  * -i given several times, or as "all" or a glob: one loop over a ring per
  * interface, one merged stream of lines, a summary per interface and in
  * all.  Interfaces that match a pattern are plugged as they appear and
  * reported, with their final counts, as they go.  Returns the exit status.
  */
-static int dump_multi(const struct dump_args *a, struct pcap_writer *pcap)
+static int dump_multi(const struct dump_args *a, struct pcap_writer *pcap,
+		      const struct privdrop_user *user)
 {
 	struct multi m = { .args = a, .pcap = pcap };
 	struct netring_loop_opts lo = { .sz = sizeof(lo),
@@ -787,6 +852,9 @@ static int dump_multi(const struct dump_args *a, struct pcap_writer *pcap)
 				pattern);
 	}
 
+	status = drop_privileges(a, user, pattern != NULL);
+	if (status)
+		goto out;
 	signal_loop = m.loop;
 	set_stop_signals(stop_loop_on_signal);
 	if (a->time_ms)
@@ -852,6 +920,7 @@ int dump_run(int argc, char **argv)
 {
 	char err[NETRING_ERRBUF_SIZE + 64], errbuf[NETRING_ERRBUF_SIZE];
 	struct pcap_writer pcap;
+	struct privdrop_user user;
 	struct dump_state st;
 	struct dump_args a;
 	const char *source;
@@ -870,6 +939,15 @@ int dump_run(int argc, char **argv)
 		return EXIT_OK;
 	}
 
+	/* -Z USER is looked up now, while the user database is reachable. */
+	memset(&user, 0, sizeof(user));
+	if (a.user) {
+		rc = privdrop_user_lookup(a.user, &user, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "netring: dump: %s\n", err);
+			return rc == -ENOENT ? EXIT_USAGE : EXIT_RUNTIME;
+		}
+	}
 	if (a.read_path && a.pcap_path && same_file(a.read_path, a.pcap_path)) {
 		fprintf(stderr,
 			"netring: dump: -w %s is the -r file: writing would destroy it\n",
@@ -909,7 +987,7 @@ int dump_run(int argc, char **argv)
 	}
 
 	if (a.multi) {
-		status = dump_multi(&a, st.pcap);
+		status = dump_multi(&a, st.pcap, &user);
 		goto written;
 	}
 	rc = netring_open(&r, source, &a.cfg, errbuf);
@@ -924,7 +1002,9 @@ int dump_run(int argc, char **argv)
 		return open_exit_status(&a, rc);
 	}
 
-	status = dump_plugged(r, &st);
+	status = drop_privileges(&a, &user, false);
+	if (!status)
+		status = dump_plugged(r, &st);
 	netring_close(r);
 
 written:
