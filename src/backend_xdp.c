@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * backend_xdp.c - AF_XDP: an XDP program (xdp_prog.c) redirects the frames
- * a ring asked for into AF_XDP sockets, one per RX queue, each with its own
- * UMEM of ring_frames slots.  Views point into UMEM; a released slot goes
- * straight back to its queue's fill ring.  TAKE mode only: redirected
- * frames never reach the host.
+ * a ring asked for into AF_XDP sockets, one per RX queue.  Views point into
+ * UMEM; received descriptors stay in the RX ring until released, and a
+ * release copies their addresses straight into the fill ring.  Transmit
+ * goes out on the first queue's socket; one chunk allocator per UMEM feeds
+ * both the fill ring and transmit, and two rings may share a UMEM
+ * (XDP_SHARED_UMEM) so that forwarding between them copies nothing.
  */
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/if_xdp.h>
+#include <linux/membarrier.h>
+#include <linux/net_tstamp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +24,12 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "netring_int.h"
+#include "xdp_audit.h"
 #include "xdp_prog.h"
 
 #ifndef AF_XDP
@@ -40,11 +46,20 @@
 #endif
 
 #define VLAN_TAG_LEN 4
-#define COMPLETION_RING_SIZE 64 /* required by bind; we never transmit */
+/* Bind wants a completion ring on every socket; queues that never
+ * transmit get the smallest, and a TX-only socket the smallest fill ring
+ * (bind refuses a socket without both: xsk_validate_queues()). */
+#define SPARE_RING_SIZE 64
 #define BIND_BUSY_DEADLINE_MS 2000
 #define BIND_BACKOFF_MAX_MS 64
+/* Refresh the CLOCK_TAI - CLOCK_REALTIME offset this often (bursts): it
+ * changes only when the kernel's TAI offset is set (leap seconds). */
+#define TAI_REFRESH_BURSTS 1024
+/* On close of a ring whose UMEM another ring still uses: how long to wait
+ * for the kernel to complete what it took from the TX ring. */
+#define CLOSE_DRAIN_MS 100
 
-/* Our side of one ring the kernel shares with us (fill or RX). */
+/* Our side of one ring the kernel shares with us. */
 struct xsk_ring {
 	uint32_t *producer;
 	uint32_t *consumer;
@@ -52,21 +67,71 @@ struct xsk_ring {
 	void *descs;
 	uint32_t mask;
 	/* Our copy of both indices: the common case touches no line the
-	 * kernel writes. */
+	 * kernel writes.  Producer rings: cached_prod is ours (published
+	 * on submit).  Consumer rings: cached_cons is what we gave back. */
 	uint32_t cached_prod;
 	uint32_t cached_cons;
-	uint32_t published; /* fill: producer value last stored */
 	void *map;
 	size_t map_len;
+};
+
+struct xdp_ring;
+
+/*
+ * One registered UMEM and its one chunk allocator.  Every chunk is in
+ * exactly one place: the free stack, a fill ring, the kernel (between fill
+ * and RX, or between TX and completion), an RX ring (held or not), a
+ * reserved transmit slot, a TX ring, a completion ring, or retired (see
+ * below).  nr_xdp_audit() counts them.
+ *
+ * Lifetime: rings that share a UMEM hold a reference each; the mapping
+ * and the allocator go when the last one closes, whatever the order.  A
+ * ring that closes while others still use the UMEM gives its chunks back
+ * by reading its own rings (after its program is off and an RCU grace
+ * period, so the kernel writes none of them any more); chunks the kernel
+ * holds inside a socket (a dropped frame's buffer) cannot be named and
+ * are retired: never handed out again, counted in the audit.
+ */
+struct xdp_umem {
+	unsigned refs;
+	uint8_t *area;
+	size_t len;
+	uint32_t chunk_size;
+	uint64_t base_mask; /* ~(chunk_size - 1): an address's chunk */
+	uint32_t chunk_shift;
+	uint32_t nchunks;
+	uint64_t *free; /* stack of chunk addresses */
+	uint32_t nfree;
+	uint32_t unclaimed; /* chunks no ring has claimed (for a sharer) */
+	uint32_t retired;
+	uint32_t *tx_len; /* per chunk: bytes queued to send */
+	struct xdp_queue *users; /* list of queues on this UMEM (audit) */
 };
 
 struct xdp_queue {
 	int fd;
 	uint32_t id;
-	uint8_t *umem;
-	size_t umem_len;
+	struct xdp_umem *umem;
+	struct xdp_queue *next_user;
+	uint32_t claimed; /* chunks claimed from umem->unclaimed */
+	uint32_t rx_given; /* chunks put on the fill ring at plug: the RX side's */
+	struct xdp_ring *ring;
 	struct xsk_ring fill;
 	struct xsk_ring rx;
+	/* RX descriptors [rx.cached_cons, rx_taken) are held by the
+	 * application; rx_extra of them are continuation buffers of frames
+	 * longer than a slot. */
+	uint32_t rx_taken;
+	uint32_t rx_extra;
+	uint32_t fwd_hint; /* where the last forwarded frame was found */
+	/* Transmit (queue 0 only). */
+	struct xsk_ring tx;
+	struct xsk_ring comp;
+	uint32_t tx_frames;
+	uint32_t tx_out;    /* reserved + queued and not completed */
+	uint32_t tx_fail_pending; /* drops the next completions stand for */
+	uint64_t *tx_resv;  /* chunks of the reserved slots */
+	uint32_t nresv;
 };
 
 struct xdp_ring {
@@ -75,22 +140,33 @@ struct xdp_ring {
 	unsigned nq;
 	unsigned next_q; /* where the next burst starts: no queue starves */
 	uint32_t frame_size;
-	uint64_t chunk_mask; /* frame_size - 1 */
 	uint32_t capacity;   /* longest frame delivered whole */
 	uint32_t ifindex;
 	bool vlan_restore;
+	bool tx_only;
+	bool zerocopy;
+	bool hw_stamps; /* the device stamps received frames */
+	bool meta_fast; /* records carry a TAI stamp: the common case */
+	bool tx_down;   /* a kick found the interface down: check it again */
 	int member_fd;  /* AF_PACKET socket holding promiscuous/MAC memberships */
 	int gone;       /* -errno once the interface went away, else 0 */
 	int epoll_fd;   /* several queues: readable when any socket is */
+	const volatile uint32_t *meta_missing;
+	int64_t tai_minus_rt; /* CLOCK_TAI - CLOCK_REALTIME, whole seconds */
+	uint32_t tai_age;     /* bursts since it was read */
+	uint64_t tx_invalid_seen; /* kernel's tx_invalid_descs, last read */
 	/*
-	 * Held frames, oldest first, as (queue << 32 | UMEM address), so that
-	 * release(n) knows which fill ring each slot goes back to.  Room for
-	 * every slot of every queue: it cannot overflow.
+	 * Several queues: held frames, oldest first, as runs of frames taken
+	 * from one queue, so that release(n) knows which RX ring each comes
+	 * from.  Room for one run per held frame: it cannot overflow.
 	 */
-	uint64_t *held;
-	uint32_t held_mask;
-	uint32_t held_head; /* oldest */
-	uint32_t held_tail;
+	struct held_run {
+		uint32_t q;
+		uint32_t n;
+	} *runs;
+	uint32_t runs_mask;
+	uint32_t runs_head; /* oldest */
+	uint32_t runs_tail;
 	struct nr_xdp_prog prog;
 };
 
@@ -99,115 +175,23 @@ static inline struct xdp_ring *to_xdp(struct netring *r)
 	return container_of(r, struct xdp_ring, base);
 }
 
-/* ---- rings ------------------------------------------------------------- */
-
-static inline uint32_t rx_available(struct xsk_ring *rx, uint32_t want)
-{
-	uint32_t avail = rx->cached_prod - rx->cached_cons;
-
-	if (avail < want) {
-		/* Pairs with the kernel's store-release of the producer after
-		 * it wrote the descriptors: they are visible once we see it. */
-		rx->cached_prod = __atomic_load_n(rx->producer, __ATOMIC_ACQUIRE);
-		avail = rx->cached_prod - rx->cached_cons;
-	}
-	return avail;
-}
-
-static inline void rx_consume(struct xsk_ring *rx, uint32_t n)
-{
-	rx->cached_cons += n;
-	/* Our reads of the descriptors happen before the kernel may reuse
-	 * their entries (it reads the consumer before writing). */
-	__atomic_store_n(rx->consumer, rx->cached_cons, __ATOMIC_RELEASE);
-}
-
-/*
- * Queue a slot for the fill ring.  Every slot of a queue's UMEM is in
- * exactly one place - the fill ring, the kernel, the RX ring, or our
- * hands - and the fill ring has an entry per slot, so there is always
- * room.  The record's magic is cleared first: a record found in a slot
- * then always belongs to the frame in it.
- */
-static inline void fill_stage(const struct xdp_ring *x, struct xdp_queue *q,
-			      uint64_t addr)
-{
-	uint64_t *ring = q->fill.descs;
-
-	if ((addr & x->chunk_mask) >= sizeof(uint32_t))
-		memset(q->umem + addr - sizeof(uint32_t), 0, sizeof(uint32_t));
-	ring[q->fill.cached_prod++ & q->fill.mask] = addr & ~x->chunk_mask;
-}
-
-static inline void fill_publish(struct xdp_queue *q)
-{
-	if (q->fill.cached_prod == q->fill.published)
-		return;
-	q->fill.published = q->fill.cached_prod;
-	/* The slot addresses written above are visible before the kernel
-	 * sees the new producer (it reads the entries after a read barrier
-	 * that follows its load of the producer). */
-	__atomic_store_n(q->fill.producer, q->fill.published, __ATOMIC_RELEASE);
-	if (unlikely(__atomic_load_n(q->fill.flags, __ATOMIC_RELAXED) &
-		     XDP_RING_NEED_WAKEUP))
-		recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
-}
+static const uint32_t meta_present; /* for rings with no program */
 
 /* ---- receive ----------------------------------------------------------- */
 
-struct burst_clock {
-	uint64_t now_ns;      /* CLOCK_REALTIME at the burst, 0 until needed */
-	int64_t tai_minus_rt; /* CLOCK_TAI - CLOCK_REALTIME, whole seconds */
-	bool tai_known;
-};
-
-static uint64_t burst_now(struct burst_clock *c)
+static int64_t tai_offset_read(void)
 {
-	if (!c->now_ns)
-		c->now_ns = nr_now_ns();
-	return c->now_ns;
-}
+	struct timespec rt, ta;
+	int64_t d;
 
-static uint64_t tai_to_realtime(struct burst_clock *c, uint64_t tai)
-{
-	if (!c->tai_known) {
-		struct timespec rt, ta;
-		int64_t d;
-
-		clock_gettime(CLOCK_REALTIME, &rt);
-		clock_gettime(CLOCK_TAI, &ta);
-		d = (int64_t)(ta.tv_sec - rt.tv_sec) * 1000000000 +
-		    (ta.tv_nsec - rt.tv_nsec);
-		/* The kernel's TAI offset is whole seconds: round away the
-		 * time between the two reads. */
-		c->tai_minus_rt = (d >= 0 ? d + 500000000 : d - 500000000) /
-				  1000000000 * 1000000000;
-		c->tai_known = true;
-	}
-	return tai - (uint64_t)c->tai_minus_rt;
-}
-
-/* Read the program's record in front of the frame, if it wrote one. */
-static inline void frame_meta(struct xdp_ring *x, uint8_t *data, uint64_t addr,
-			      struct netring_frame *f, struct burst_clock *clk,
-			      struct nr_xsk_meta *m)
-{
-	m->flags = 0;
-	m->magic = 0;
-	if (likely((addr & x->chunk_mask) >= sizeof(*m)))
-		memcpy(m, data - sizeof(*m), sizeof(*m));
-	if (unlikely(m->magic != NR_XSK_META_MAGIC))
-		m->flags = 0;
-	if (m->flags & NR_XSK_META_TS_HW) {
-		f->ts_ns = m->ts;
-		f->flags |= NETRING_FRAME_TS_HARDWARE;
-	} else if (m->flags & NR_XSK_META_TS_TAI) {
-		f->ts_ns = tai_to_realtime(clk, m->ts);
-		f->flags |= NETRING_FRAME_TS_SOFTWARE;
-	} else {
-		f->ts_ns = burst_now(clk);
-		f->flags |= NETRING_FRAME_TS_BURST;
-	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_TAI, &ta);
+	d = (int64_t)(ta.tv_sec - rt.tv_sec) * 1000000000 +
+	    (ta.tv_nsec - rt.tv_nsec);
+	/* The kernel's TAI offset is whole seconds: round away the time
+	 * between the two reads. */
+	return (d >= 0 ? d + 500000000 : d - 500000000) / 1000000000 *
+	       1000000000;
 }
 
 /* The device stripped a tag (the program read it with the VLAN kfunc):
@@ -223,165 +207,324 @@ static inline uint8_t *vlan_restore(uint8_t *mac, uint16_t tpid, uint16_t tci)
 	return mac;
 }
 
-static inline void frame_vlan(struct xdp_ring *x, const struct nr_xsk_meta *m,
-			      struct netring_frame *f)
+/*
+ * Everything but the common case, for one frame whose first descriptor is
+ * at index `at`: a frame in several buffers (multi-buffer), a record
+ * without a TAI stamp or with a VLAN tag, no record at all.  Returns the
+ * number of descriptors the frame spans, 0 when its last buffer is not in
+ * sight yet (the kernel publishes a frame's buffers together, so only at
+ * a ring's edge in theory: the frame waits for the next burst).
+ */
+static __attribute__((noinline)) uint32_t
+frame_slow(struct xdp_ring *x, struct xdp_queue *q, uint32_t at, uint32_t end,
+	   struct netring_frame *v, uint64_t *now)
 {
-	uint8_t *mac = (uint8_t *)f->data;
-	uint16_t type;
+	const struct xdp_desc *descs = q->rx.descs;
+	const struct xdp_desc *d = &descs[at & q->rx.mask];
+	uint8_t *data = q->umem->area + d->addr;
+	uint32_t frags = 1, wire = d->len, flags = 0, mflags = 0;
+	struct nr_xsk_meta m = { 0 };
 
-	if (unlikely(m->flags & NR_XSK_META_VLAN)) {
-		f->vlan_tci = m->vlan_tci;
-		f->flags |= NETRING_FRAME_VLAN;
-		if (x->vlan_restore && f->len >= 2 * ETH_ALEN) {
-			f->data = vlan_restore(mac, m->vlan_proto ? m->vlan_proto :
-							    ETH_P_8021Q,
-					       m->vlan_tci);
-			f->len += VLAN_TAG_LEN;
-			f->wire_len += VLAN_TAG_LEN;
-			f->flags |= NETRING_FRAME_VLAN_RESTORED;
-			if (f->len > x->capacity) {
-				f->len = x->capacity;
-				f->flags |= NETRING_FRAME_TRUNCATED;
-			}
+	for (uint32_t i = at; descs[i & q->rx.mask].options & XDP_PKT_CONTD;) {
+		if (++i == end)
+			return 0;
+		wire += descs[i & q->rx.mask].len;
+		frags++;
+	}
+	if (likely(!*x->meta_missing)) {
+		memcpy(&m, data - sizeof(m), sizeof(m));
+		mflags = m.flags;
+	}
+	v->data = data;
+	v->len = d->len;
+	v->wire_len = wire;
+	v->ifindex = x->ifindex;
+	v->vlan_tci = 0;
+	if (mflags & NR_XSK_META_TS_HW) {
+		v->ts_ns = m.ts;
+		flags |= NETRING_FRAME_TS_HARDWARE;
+	} else if (mflags & NR_XSK_META_TS_TAI) {
+		v->ts_ns = m.ts - (uint64_t)x->tai_minus_rt;
+		flags |= NETRING_FRAME_TS_SOFTWARE;
+	} else {
+		if (!*now)
+			*now = nr_now_ns();
+		v->ts_ns = *now;
+		flags |= NETRING_FRAME_TS_BURST;
+	}
+	if (mflags & NR_XSK_META_VLAN) {
+		v->vlan_tci = m.vlan_tci;
+		flags |= NETRING_FRAME_VLAN;
+		if (x->vlan_restore && v->len >= 2 * ETH_ALEN) {
+			v->data = vlan_restore(data, m.vlan_proto ? m.vlan_proto :
+								    ETH_P_8021Q,
+					       m.vlan_tci);
+			v->len += VLAN_TAG_LEN;
+			v->wire_len += VLAN_TAG_LEN;
+			flags |= NETRING_FRAME_VLAN_RESTORED;
+			if (v->len > x->capacity)
+				v->len = x->capacity;
 		}
-		return;
+	} else if (mflags & NR_XSK_META_VLAN_INBAND) {
+		v->vlan_tci = m.vlan_tci;
+		flags |= NETRING_FRAME_VLAN;
+	} else if (*x->meta_missing && v->len >= ETH_HLEN + VLAN_TAG_LEN) {
+		/* No record: read the tag from the bytes ourselves. */
+		uint16_t type = (uint16_t)(data[12] << 8 | data[13]);
+
+		if (type == ETH_P_8021Q || type == ETH_P_8021AD) {
+			v->vlan_tci = (uint16_t)(data[14] << 8 | data[15]);
+			flags |= NETRING_FRAME_VLAN;
+		}
 	}
-	/* XDP sees the frame as it was on the wire: a tag the device left
-	 * in place is in the bytes, and we only report it. */
-	if (f->len < ETH_HLEN + VLAN_TAG_LEN)
-		return;
-	type = (uint16_t)(mac[12] << 8 | mac[13]);
-	if (type == ETH_P_8021Q || type == ETH_P_8021AD) {
-		f->vlan_tci = (uint16_t)(mac[14] << 8 | mac[15]);
-		f->flags |= NETRING_FRAME_VLAN;
+	if (v->len < v->wire_len) {
+		flags |= NETRING_FRAME_TRUNCATED;
+		x->base.truncated++;
 	}
+	v->flags = (uint16_t)flags;
+	/* The common path counts len as wire bytes too: add the rest. */
+	x->base.wire_bytes += v->wire_len - v->len;
+	if (frags > 1)
+		q->rx_extra += frags - 1;
+	return frags;
 }
 
 /*
- * How many buffers the frame whose first descriptor is `first` spans (1
- * unless it is longer than a slot, with multi-buffer), adding their lengths
- * to *wire; 0 when its last buffer is not in sight.  The kernel publishes
- * a frame's buffers together, so that only happens at a ring's edge in
- * theory; such a frame is left for the next burst.
+ * The view of a frame in the common case, written as four 8-byte stores:
+ * len and wire_len are one word, ifindex, vlan_tci and flags another.
  */
-static inline uint32_t frame_buffers(const struct xdp_desc *descs, uint32_t mask,
-				     uint32_t first, uint32_t end, uint32_t *wire)
-{
-	uint32_t i = first;
+_Static_assert(offsetof(struct netring_frame, wire_len) ==
+		       offsetof(struct netring_frame, len) + 4 &&
+	       offsetof(struct netring_frame, vlan_tci) ==
+		       offsetof(struct netring_frame, ifindex) + 4 &&
+	       offsetof(struct netring_frame, flags) ==
+		       offsetof(struct netring_frame, ifindex) + 6,
+	       "struct netring_frame layout");
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the view stores below assume little-endian words"
+#endif
 
-	while (descs[i & mask].options & XDP_PKT_CONTD) {
-		if (++i == end)
-			return 0;
-		*wire += descs[i & mask].len;
-	}
-	return i - first + 1;
-}
-
-static unsigned queue_rx(struct xdp_ring *x, unsigned qi,
-			 struct netring_frame *f, unsigned max,
-			 struct burst_clock *clk)
+/*
+ * Take up to max frames from queue q.  The common case - one buffer, a
+ * record with a TAI stamp and no tag - reads the descriptor and two words
+ * of record and writes the view once; nothing is copied and the RX ring
+ * is not advanced: release does that.  Anything else goes through
+ * frame_slow(), one frame at a time.
+ */
+static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
+				struct netring_frame *f, unsigned max,
+				uint64_t *now)
 {
-	struct xdp_queue *q = &x->q[qi];
 	const struct xdp_desc *descs = q->rx.descs;
-	uint32_t avail = rx_available(&q->rx, max);
-	uint32_t base = q->rx.cached_cons, used = 0, mask = q->rx.mask;
-	uint64_t bytes = 0, wire_bytes = 0;
-	unsigned n = 0, truncated = 0;
+	const uint8_t *area = q->umem->area;
+	const uint32_t mask = q->rx.mask;
+	const uint64_t tai = (uint64_t)x->tai_minus_rt;
+	const uint64_t tail = x->ifindex |
+			      (uint64_t)NETRING_FRAME_TS_SOFTWARE << 48;
+	uint32_t at = q->rx_taken, end = q->rx.cached_prod;
+	struct netring_frame *v = f, *vend;
+	uint64_t bytes = 0;
+	unsigned n;
+	bool fast;
 
-	while (n < max && used < avail) {
-		const struct xdp_desc *d = &descs[(base + used) & mask];
-		uint32_t frags = 1, wire = d->len;
-		struct netring_frame *v = &f[n];
-		struct nr_xsk_meta m;
+	if (end - at < max) {
+		/* Pairs with the kernel's store-release of the producer
+		 * after it wrote the descriptors (and the records). */
+		end = q->rx.cached_prod =
+			__atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
+	}
+	vend = f + (end - at < max ? end - at : max);
+	fast = x->meta_fast && !*x->meta_missing;
+	while (v != vend) {
+		for (; fast && v != vend; v++, at++) {
+			const struct xdp_desc *d = &descs[at & mask];
+			const uint8_t *data = area + d->addr;
+			uint64_t lens = d->len | (uint64_t)d->len << 32, ts;
+			uint32_t mflags;
 
-		if (unlikely(d->options & XDP_PKT_CONTD)) {
-			/* Multi-buffer: deliver the first buffer, cut; the
-			 * others go back at once. */
-			frags = frame_buffers(descs, mask, base + used,
-					      base + avail, &wire);
-			if (!frags)
+			memcpy(&mflags, data - sizeof(mflags), sizeof(mflags));
+			if (unlikely((mflags ^ NR_XSK_META_TS_TAI) |
+				     (d->options & XDP_PKT_CONTD)))
 				break;
-			for (uint32_t k = 1; k < frags; k++)
-				fill_stage(x, q, descs[(base + used + k) & mask].addr);
+			memcpy(&ts, data - sizeof(struct nr_xsk_meta), sizeof(ts));
+			v->data = data;
+			memcpy(&v->len, &lens, sizeof(lens));
+			v->ts_ns = ts - tai;
+			memcpy(&v->ifindex, &tail, sizeof(tail));
+			bytes += d->len;
 		}
+		while (v != vend) {
+			uint32_t frags = frame_slow(x, q, at, end, v, now);
 
-		v->data = q->umem + d->addr;
-		v->len = d->len;
-		v->wire_len = wire;
-		v->ifindex = x->ifindex;
-		v->vlan_tci = 0;
-		v->flags = 0;
-		frame_meta(x, q->umem + d->addr, d->addr, v, clk, &m);
-		frame_vlan(x, &m, v);
-		if (v->len < v->wire_len) {
-			v->flags |= NETRING_FRAME_TRUNCATED;
-			truncated++;
+			if (!frags) {
+				vend = v;
+				break;
+			}
+			bytes += v->len;
+			at += frags;
+			v++;
+			/* Buffers of one frame: fewer frames may be left. */
+			if (frags > 1 && (uint32_t)(vend - v) > end - at)
+				vend = v + (end - at);
+			fast = x->meta_fast && !*x->meta_missing;
+			if (fast)
+				break; /* back to the common case */
 		}
-		bytes += v->len;
-		wire_bytes += v->wire_len;
-		x->held[x->held_tail++ & x->held_mask] = (uint64_t)qi << 32 | d->addr;
-		used += frags;
-		n++;
 	}
-	if (used) {
-		rx_consume(&q->rx, used);
-		fill_publish(q);
-	}
+	n = (unsigned)(v - f);
+	q->rx_taken = at;
 	x->base.received += n;
 	x->base.bytes += bytes;
-	x->base.wire_bytes += wire_bytes;
-	x->base.truncated += truncated;
+	x->base.wire_bytes += bytes;
 	return n;
+}
+
+static inline void fill_kick(struct xdp_queue *q)
+{
+	if (unlikely(__atomic_load_n(q->fill.flags, __ATOMIC_RELAXED) &
+		     XDP_RING_NEED_WAKEUP))
+		recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+static void tai_refresh(struct xdp_ring *x)
+{
+	x->tai_age = 0;
+	x->tai_minus_rt = tai_offset_read();
+}
+
+static void runs_add(struct xdp_ring *x, uint32_t qi, uint32_t n)
+{
+	struct held_run *last = &x->runs[(x->runs_tail - 1) & x->runs_mask];
+
+	if (x->runs_tail != x->runs_head && last->q == qi) {
+		last->n += n;
+		return;
+	}
+	x->runs[x->runs_tail++ & x->runs_mask] = (struct held_run){ qi, n };
 }
 
 static int xdp_rx_burst(struct netring *r, struct netring_frame *f,
 			unsigned max)
 {
 	struct xdp_ring *x = to_xdp(r);
-	struct burst_clock clk = { 0 };
-	unsigned n = 0, qi = x->next_q;
+	uint64_t now = 0;
+	unsigned n;
 
-	for (unsigned k = 0; k < x->nq && n < max; k++) {
-		n += queue_rx(x, qi, f + n, max - n, &clk);
+	if (unlikely(++x->tai_age >= TAI_REFRESH_BURSTS)) {
+		if (x->tx_only) { /* no RX ring: nothing ever arrives */
+			x->tai_age = TAI_REFRESH_BURSTS;
+			return 0;
+		}
+		tai_refresh(x);
+	}
+	if (likely(x->nq == 1)) {
+		n = queue_rx(x, &x->q[0], f, max, &now);
+		if (unlikely(!n))
+			fill_kick(&x->q[0]);
+		return (int)n;
+	}
+	n = 0;
+	for (unsigned k = 0, qi = x->next_q; k < x->nq && n < max; k++) {
+		unsigned got = queue_rx(x, &x->q[qi], f + n, max - n, &now);
+
+		if (got)
+			runs_add(x, qi, got);
+		n += got;
 		qi = qi + 1 == x->nq ? 0 : qi + 1;
 	}
 	x->next_q = x->next_q + 1 == x->nq ? 0 : x->next_q + 1;
-	if (n == 0) {
+	if (n == 0)
 		/* A zero-copy driver that asked for a wake-up gets one here;
 		 * copy mode never asks. */
 		for (unsigned k = 0; k < x->nq; k++)
-			if (unlikely(__atomic_load_n(x->q[k].fill.flags,
-						     __ATOMIC_RELAXED) &
-				     XDP_RING_NEED_WAKEUP))
-				recvfrom(x->q[k].fd, NULL, 0, MSG_DONTWAIT, NULL,
-					 NULL);
-	}
+			fill_kick(&x->q[k]);
 	return (int)n;
+}
+
+/*
+ * Give back the n oldest frames held on queue q: their RX descriptors'
+ * addresses go straight into the fill ring (it has room: a queue has as
+ * many fill entries as RX chunks), then both rings advance.
+ */
+static inline void queue_release(struct xdp_queue *q, uint32_t n)
+{
+	const struct xdp_desc *descs = q->rx.descs;
+	uint64_t *fill = q->fill.descs;
+	uint32_t c = q->rx.cached_cons, p = q->fill.cached_prod;
+
+	if (likely(!q->rx_extra)) {
+		/* In runs that wrap neither ring.  The kernel takes a fill
+		 * address anywhere in a chunk (aligned mode masks it), so the
+		 * RX address goes back as it is. */
+		while (n) {
+			uint32_t ci = c & q->rx.mask, pi = p & q->fill.mask;
+			uint32_t run = n;
+			const struct xdp_desc *d = &descs[ci];
+			uint64_t *o = &fill[pi];
+
+			if (run > q->rx.mask + 1 - ci)
+				run = q->rx.mask + 1 - ci;
+			if (run > q->fill.mask + 1 - pi)
+				run = q->fill.mask + 1 - pi;
+			for (uint32_t i = 0; i < run; i++)
+				o[i] = d[i].addr;
+			c += run;
+			p += run;
+			n -= run;
+		}
+	} else {
+		/* Frames in several buffers: each buffer goes back. */
+		while (n) {
+			const struct xdp_desc *d = &descs[c++ & q->rx.mask];
+
+			fill[p++ & q->fill.mask] = d->addr;
+			if (d->options & XDP_PKT_CONTD)
+				q->rx_extra--;
+			else
+				n--;
+		}
+	}
+	q->rx.cached_cons = c;
+	q->fill.cached_prod = p;
+	/* The fill entries written above are visible before the kernel sees
+	 * the new producer (it reads them after loading the producer). */
+	__atomic_store_n(q->fill.producer, p, __ATOMIC_RELEASE);
+	/* Our reads of the RX descriptors happen before the kernel may
+	 * reuse their entries (it reads the consumer before writing). */
+	__atomic_store_n(q->rx.consumer, c, __ATOMIC_RELEASE);
+	fill_kick(q);
 }
 
 static void xdp_rx_release(struct netring *r, unsigned n)
 {
 	struct xdp_ring *x = to_xdp(r);
 
-	while (n--) {
-		uint64_t e = x->held[x->held_head++ & x->held_mask];
-
-		fill_stage(x, &x->q[e >> 32], (uint32_t)e);
+	if (likely(x->nq == 1)) {
+		queue_release(&x->q[0], n);
+		return;
 	}
-	for (unsigned k = 0; k < x->nq; k++)
-		fill_publish(&x->q[k]);
+	while (n) {
+		struct held_run *run = &x->runs[x->runs_head & x->runs_mask];
+		uint32_t k = run->n < n ? run->n : n;
+
+		queue_release(&x->q[run->q], k);
+		run->n -= k;
+		n -= k;
+		if (!run->n)
+			x->runs_head++;
+	}
 }
 
 static bool xdp_rx_ready(struct netring *r)
 {
 	struct xdp_ring *x = to_xdp(r);
 
-	for (unsigned k = 0; k < x->nq; k++) {
-		struct xsk_ring *rx = &x->q[k].rx;
+	for (unsigned k = 0; !x->tx_only && k < x->nq; k++) {
+		struct xdp_queue *q = &x->q[k];
 
-		if (rx->cached_prod != rx->cached_cons ||
-		    __atomic_load_n(rx->producer, __ATOMIC_ACQUIRE) !=
-			    rx->cached_cons)
+		if (q->rx.cached_prod != q->rx_taken ||
+		    __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE) !=
+			    q->rx_taken)
 			return true;
 	}
 	return false;
@@ -414,17 +557,366 @@ static int xdp_ended(struct netring *r)
 			x->gone = nr_set_error(r, -soerr, "%s: %s", r->info.ifname,
 					       strerror(soerr));
 	}
-	if (!x->gone && nr_xdp_prog_detached(&x->prog))
+	if (!x->gone && !x->tx_only && nr_xdp_prog_detached(&x->prog))
 		x->gone = nr_set_error(r, -ENOLINK,
 				       "%s: netring's XDP program was detached by another program; no frame can arrive: unplug and plug again",
 				       r->info.ifname);
+	if (x->gone == -ENODEV)
+		r->gone = x->gone;
 	return x->gone;
+}
+
+/* ---- transmit ---------------------------------------------------------- */
+
+static inline uint32_t chunk_index(const struct xdp_umem *u, uint64_t addr)
+{
+	return (uint32_t)(addr >> u->chunk_shift);
+}
+
+/*
+ * Completed descriptors back to the allocator, counted sent or failed.
+ * The kernel completes a frame it dropped (EBUSY from the kick) like one
+ * it sent, and completions are positional, not per frame: a drop is
+ * counted as the next completion, and while the interface is down every
+ * completion is a drop.
+ */
+static void tx_complete(struct xdp_ring *x, struct xdp_queue *q)
+{
+	struct xdp_umem *u = q->umem;
+	const uint64_t *ring = q->comp.descs;
+	uint32_t c = q->comp.cached_cons, p, k;
+	uint64_t sent = 0, bytes = 0;
+
+	/* Pairs with the kernel's store-release after it wrote entries. */
+	p = __atomic_load_n(q->comp.producer, __ATOMIC_ACQUIRE);
+	if (p == c)
+		return;
+	for (k = c; k != p; k++) {
+		uint64_t base = ring[k & q->comp.mask] & u->base_mask;
+
+		if (unlikely(x->tx_down)) {
+			x->base.tx.failed_down++;
+		} else if (unlikely(q->tx_fail_pending)) {
+			q->tx_fail_pending--;
+			x->base.tx.failed_kernel++;
+		} else {
+			sent++;
+			bytes += u->tx_len[chunk_index(u, base)];
+		}
+		u->free[u->nfree++] = base;
+	}
+	q->tx_out -= p - c;
+	q->comp.cached_cons = p;
+	/* Our reads of the entries happen before the kernel reuses them. */
+	__atomic_store_n(q->comp.consumer, p, __ATOMIC_RELEASE);
+	x->base.tx.sent += sent;
+	x->base.tx.bytes += bytes;
+}
+
+/* Is the interface up with a carrier?  *gone: it no longer exists. */
+static bool link_running(struct xdp_ring *x, bool *gone)
+{
+	struct netring_if ifi;
+	int rc = nr_link_get(NULL, x->ifindex, &ifi, NULL);
+
+	*gone = rc == -ENODEV;
+	return rc == 0 && (ifi.flags & NETRING_IF_UP) &&
+	       (ifi.flags & NETRING_IF_RUNNING);
+}
+
+static int tx_down_error(struct xdp_ring *x, bool gone)
+{
+	x->tx_down = true;
+	if (gone)
+		return x->base.gone = x->gone = nr_set_error(
+			       &x->base, -ENODEV, "%s: the interface went away",
+			       x->base.info.ifname);
+	return nr_set_error(&x->base, -ENETDOWN, "%s: the interface is down",
+			    x->base.info.ifname);
+}
+
+/*
+ * Kick the kernel to send what the TX ring holds, only when it asks (copy
+ * mode always does: it sends inside this call, at most 32 frames a call).
+ * On -ENETDOWN the descriptors stay in the TX ring, counted in flight:
+ * the kernel sends them once the interface is up again (a kick from the
+ * next reserve, commit or wait), and completions while it is down are
+ * drops.  They cannot be taken back: the kernel may already have read
+ * them without publishing its consumer index.
+ */
+static int tx_kick(struct xdp_ring *x, struct xdp_queue *q)
+{
+	unsigned tries = q->tx_frames / 32 + 2;
+	bool gone = false;
+	int err;
+
+	if (!(__atomic_load_n(q->tx.flags, __ATOMIC_RELAXED) &
+	      XDP_RING_NEED_WAKEUP))
+		return 0;
+	for (;;) {
+		x->base.tx.wakeups++;
+		if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+			return 0;
+		err = errno;
+		/* EAGAIN: its batch ended, or the driver is busy (then the
+		 * next reserve or wait kicks again). */
+		if (err != EAGAIN || --tries == 0)
+			break;
+	}
+	switch (err) {
+	case EAGAIN:
+	case ENOBUFS:
+	case EINTR:
+		return 0;
+	case EBUSY:
+		/* The device dropped a frame (and completes it). */
+		if (link_running(x, &gone)) {
+			q->tx_fail_pending++;
+			return 0;
+		}
+		return tx_down_error(x, gone);
+	case ENETDOWN: /* the interface is administratively down */
+	case ENXIO:    /* the socket is unbound: the interface is gone */
+		link_running(x, &gone);
+		return tx_down_error(x, gone);
+	default:
+		return nr_set_error(&x->base, -err, "%s: AF_XDP send: %s",
+				    x->base.info.ifname, strerror(err));
+	}
+}
+
+/* While the interface is known to be down: is it back? */
+static int tx_link_check(struct xdp_ring *x)
+{
+	bool gone;
+
+	if (likely(!x->tx_down))
+		return 0;
+	if (link_running(x, &gone)) {
+		x->tx_down = false;
+		return 0;
+	}
+	return tx_down_error(x, gone);
+}
+
+static inline uint32_t tx_free(const struct xdp_queue *q)
+{
+	uint32_t room = q->tx_frames - q->tx_out;
+
+	return room < q->umem->nfree ? room : q->umem->nfree;
+}
+
+static int xdp_tx_reclaim(struct netring *r)
+{
+	struct xdp_ring *x = to_xdp(r);
+	struct xdp_queue *q = &x->q[0];
+	int rc;
+
+	if (unlikely(x->tx_down))
+		tx_link_check(x);
+	tx_complete(x, q);
+	/* What an earlier kick left (the driver was busy) goes now. */
+	if (!x->tx_down &&
+	    q->tx.cached_prod != __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE)) {
+		rc = tx_kick(x, q);
+		if (rc)
+			return rc;
+		tx_complete(x, q);
+	}
+	return (int)tx_free(q);
+}
+
+static int xdp_tx_reserve(struct netring *r, struct netring_tx_slot *s,
+			  unsigned max)
+{
+	struct xdp_ring *x = to_xdp(r);
+	struct xdp_queue *q = &x->q[0];
+	struct xdp_umem *u = q->umem;
+	uint32_t n;
+
+	tx_complete(x, q);
+	n = tx_free(q);
+	if (n > max)
+		n = max;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t addr = u->free[--u->nfree];
+
+		q->tx_resv[i] = addr;
+		s[i].data = u->area + addr + NETRING_FRAME_HEADROOM;
+		s[i].capacity = r->info.tx_capacity;
+		s[i].len = 0;
+	}
+	q->nresv = n;
+	q->tx_out += n;
+	return (int)n;
+}
+
+static int xdp_tx_commit(struct netring *r, const struct netring_tx_slot *s,
+			 unsigned n, unsigned reserved)
+{
+	struct xdp_ring *x = to_xdp(r);
+	struct xdp_queue *q = &x->q[0];
+	struct xdp_umem *u = q->umem;
+	struct xdp_desc *ring = q->tx.descs;
+	uint32_t p = q->tx.cached_prod;
+	int rc;
+
+	(void)reserved; /* = q->nresv */
+	/* Unused slots back to the allocator. */
+	for (uint32_t i = q->nresv; i > n; i--)
+		u->free[u->nfree++] = q->tx_resv[i - 1];
+	q->tx_out -= q->nresv - n;
+	q->nresv = 0;
+	if (!n)
+		return 0;
+	r->tx.queued += n;
+	rc = x->gone ? x->gone : tx_link_check(x);
+	if (unlikely(rc)) {
+		for (uint32_t i = 0; i < n; i++)
+			u->free[u->nfree++] = q->tx_resv[i];
+		q->tx_out -= n;
+		r->tx.failed_down += n;
+		return rc;
+	}
+	/* The address is taken from our record, never from the caller's
+	 * pointer: a slot can only ever send its own chunk. */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t addr = q->tx_resv[i];
+
+		u->tx_len[chunk_index(u, addr)] = s[i].len;
+		ring[(p + i) & q->tx.mask] = (struct xdp_desc){
+			.addr = addr + NETRING_FRAME_HEADROOM, .len = s[i].len };
+	}
+	q->tx.cached_prod = p + n;
+	/* The descriptors are visible before the kernel sees the producer. */
+	__atomic_store_n(q->tx.producer, q->tx.cached_prod, __ATOMIC_RELEASE);
+	rc = tx_kick(x, q);
+	return rc ? rc : (int)n;
+}
+
+/* Where frame view f sits in in's RX ring: the held descriptor whose
+ * chunk holds f->data, looked for from just after the last one found (the
+ * caller forwards the frames of a burst in order, usually). */
+static struct xdp_desc *held_desc(struct xdp_queue *q, const uint8_t *data)
+{
+	struct xdp_desc *descs = q->rx.descs;
+	struct xdp_umem *u = q->umem;
+	uint64_t base = (uint64_t)(data - u->area) & u->base_mask;
+	uint32_t held = q->rx_taken - q->rx.cached_cons;
+	uint32_t start = q->fwd_hint - q->rx.cached_cons;
+
+	if (start >= held)
+		start = 0;
+	for (uint32_t k = 0; k < held; k++) {
+		uint32_t i = q->rx.cached_cons + (start + k) % held;
+		struct xdp_desc *d = &descs[i & q->rx.mask];
+
+		if ((d->addr & u->base_mask) == base) {
+			q->fwd_hint = i + 1;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+static bool forward_fits(const struct netring *out, const struct netring_frame *f)
+{
+	uint32_t max = out->tx_mtu_len;
+
+	if (f->flags & NETRING_FRAME_TRUNCATED || f->len < ETH_HLEN ||
+	    f->len > out->info.tx_capacity)
+		return false;
+	if (!max || f->len <= max)
+		return true;
+	for (unsigned t = 0; t < 2 && f->len >= ETH_HLEN + VLAN_TAG_LEN * (t + 1); t++) {
+		uint16_t type = (uint16_t)(f->data[12 + 4 * t] << 8 |
+					   f->data[13 + 4 * t]);
+
+		if (type != ETH_P_8021Q && type != ETH_P_8021AD)
+			break;
+		max += VLAN_TAG_LEN;
+	}
+	return f->len <= max;
+}
+
+/*
+ * Zero-copy forward between two rings on one UMEM: the chunk of each
+ * received frame becomes a descriptor of out's TX ring, and a fresh chunk
+ * from the allocator takes its place in in's RX ring, so in's release
+ * refills its fill ring as usual.  Completion of out's TX returns the
+ * chunk to the allocator.
+ */
+static int xdp_tx_forward(struct netring *out, struct netring *in,
+			  const struct netring_frame *f, unsigned n)
+{
+	struct xdp_ring *xo = to_xdp(out), *xi = to_xdp(in);
+	struct xdp_queue *qo = &xo->q[0], *qi = &xi->q[0];
+	struct xdp_umem *u = qo->umem;
+	struct xdp_desc *ring = qo->tx.descs;
+	uint32_t p = qo->tx.cached_prod, room, done = 0, queued = 0;
+	int rc;
+
+	if (xi->nq != 1 || xi->tx_only || qi->umem != u)
+		return -EXDEV;
+	rc = xo->gone ? xo->gone : tx_link_check(xo);
+	if (unlikely(rc))
+		return rc;
+	tx_complete(xo, qo);
+	room = qo->tx_frames - qo->tx_out;
+	for (; done < n; done++) {
+		const struct netring_frame *fr = &f[done];
+		struct xdp_desc *d;
+		uint64_t addr;
+
+		if (unlikely(!forward_fits(out, fr))) {
+			out->tx.failed_too_big++;
+			out->tx.queued++;
+			continue;
+		}
+		if (!room || !u->nfree)
+			break;
+		d = held_desc(qi, fr->data);
+		if (unlikely(!d)) {
+			rc = nr_set_error(out, -EINVAL,
+					  "forward: frame %u is not held on %s",
+					  done, in->info.ifname);
+			if (done)
+				break;
+			return rc;
+		}
+		addr = (uint64_t)(fr->data - u->area);
+		d->addr = u->free[--u->nfree] + (d->addr & ~u->base_mask);
+		u->tx_len[chunk_index(u, addr)] = fr->len;
+		ring[(p + queued) & qo->tx.mask] =
+			(struct xdp_desc){ .addr = addr, .len = fr->len };
+		queued++;
+		room--;
+	}
+	if (queued) {
+		qo->tx_out += queued;
+		qo->tx.cached_prod = p + queued;
+		/* The descriptors are visible before the producer. */
+		__atomic_store_n(qo->tx.producer, qo->tx.cached_prod,
+				 __ATOMIC_RELEASE);
+		out->tx.queued += queued;
+		out->tx.forwarded_zerocopy += queued;
+		rc = tx_kick(xo, qo);
+		if (rc)
+			return rc;
+	}
+	return (int)done;
+}
+
+static int xdp_tx_fd(struct netring *r)
+{
+	return to_xdp(r)->q[0].fd;
 }
 
 static int xdp_stats(struct netring *r, struct netring_backend_stats *st)
 {
 	struct xdp_ring *x = to_xdp(r);
 	uint64_t c[NR_XSK_COUNTERS];
+	uint64_t tx_invalid = 0;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
@@ -441,7 +933,17 @@ static int xdp_stats(struct netring *r, struct netring_backend_stats *st)
 		st->dropped_no_buffer += s.rx_dropped;
 		st->xdp_invalid_descs += s.rx_invalid_descs;
 		st->xdp_fill_empty += s.rx_fill_ring_empty_descs;
+		tx_invalid += s.tx_invalid_descs;
 	}
+	/* Descriptors the kernel refused: failed.  We write none (a
+	 * descriptor is always a chunk of ours), so this stays 0 unless the
+	 * kernel and we disagree about the UMEM. */
+	if (tx_invalid > x->tx_invalid_seen) {
+		r->tx.failed_kernel += tx_invalid - x->tx_invalid_seen;
+		x->tx_invalid_seen = tx_invalid;
+	}
+	if (x->tx_only)
+		return 0;
 	rc = nr_xdp_prog_counters(&x->prog, c);
 	if (rc)
 		return nr_set_error(r, rc, "reading the XDP program's counters: %s",
@@ -453,6 +955,61 @@ static int xdp_stats(struct netring *r, struct netring_backend_stats *st)
 	return 0;
 }
 
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- the UMEM and its allocator ----------------------------------------- */
+
+static struct xdp_umem *umem_new(uint32_t nchunks, uint32_t chunk_size,
+				 char *err)
+{
+	struct xdp_umem *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->refs = 1;
+	u->chunk_size = chunk_size;
+	u->chunk_shift = (uint32_t)__builtin_ctz(chunk_size);
+	u->base_mask = ~(uint64_t)(chunk_size - 1);
+	u->nchunks = nchunks;
+	u->unclaimed = nchunks;
+	u->len = (size_t)nchunks * chunk_size;
+	u->free = calloc(nchunks, sizeof(*u->free));
+	u->tx_len = calloc(nchunks, sizeof(*u->tx_len));
+	u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (u->area == MAP_FAILED || !u->free || !u->tx_len) {
+		nr_fail(err, -ENOMEM, "UMEM of %zu bytes: %s", u->len,
+			strerror(errno));
+		if (u->area != MAP_FAILED)
+			munmap(u->area, u->len);
+		free(u->free);
+		free(u->tx_len);
+		free(u);
+		return NULL;
+	}
+	/* Highest addresses first out: the fill ring starts at chunk 0. */
+	for (uint32_t i = nchunks; i > 0; i--)
+		u->free[u->nfree++] = (uint64_t)(i - 1) * chunk_size;
+	return u;
+}
+
+static void umem_put(struct xdp_umem *u)
+{
+	if (!u || --u->refs)
+		return;
+	munmap(u->area, u->len);
+	free(u->free);
+	free(u->tx_len);
+	free(u);
+}
+
 /* ---- plugging ---------------------------------------------------------- */
 
 static void ring_unmap(struct xsk_ring *ring)
@@ -462,31 +1019,147 @@ static void ring_unmap(struct xsk_ring *ring)
 	memset(ring, 0, sizeof(*ring));
 }
 
-static void queue_close(struct xdp_queue *q)
+/* RX chunks a queue keeps: its fill ring's worth (none when TX-only). */
+static uint32_t queue_rx_chunks(const struct xdp_ring *x)
 {
+	return x->tx_only ? 0 : x->base.info.ring_frames;
+}
+
+/* Hand chunk `base` back to the allocator once, whatever ring names it. */
+static uint32_t reclaim_one(struct xdp_umem *u, uint8_t *seen, uint64_t addr)
+{
+	uint32_t i = chunk_index(u, addr & u->base_mask);
+
+	if (i >= u->nchunks || (seen[i / 8] & (1u << (i % 8))))
+		return 0;
+	seen[i / 8] |= (uint8_t)(1u << (i % 8));
+	u->free[u->nfree++] = addr & u->base_mask;
+	return 1;
+}
+
+/*
+ * A queue leaves a UMEM that other rings still use: give its chunks back
+ * to the allocator by reading its own rings.  The program is off and an
+ * RCU grace period has passed, so the kernel delivers nothing more to the
+ * socket and its published indices are final.  Chunks the kernel took from
+ * the fill ring and kept (a dropped frame's buffer) cannot be named: they
+ * are retired.
+ */
+static void queue_reclaim(struct xdp_ring *x, struct xdp_queue *q)
+{
+	struct xdp_umem *u = q->umem;
+	uint32_t rx_chunks = q->rx_given;
+	uint32_t got = 0, want, i;
+	uint8_t *seen = calloc(u->nchunks / 8 + 1, 1);
+
+	if (!seen) {
+		u->retired += q->claimed; /* cannot tell which: keep none */
+		return;
+	}
+	if (q->rx.map)
+		for (i = q->rx.cached_cons;
+		     i != __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE); i++)
+			got += reclaim_one(u, seen,
+					   ((struct xdp_desc *)q->rx.descs)[i & q->rx.mask].addr);
+	if (q->fill.map)
+		for (i = __atomic_load_n(q->fill.consumer, __ATOMIC_ACQUIRE);
+		     i != q->fill.cached_prod; i++)
+			got += reclaim_one(u, seen,
+					   ((uint64_t *)q->fill.descs)[i & q->fill.mask]);
+	u->retired += rx_chunks > got ? rx_chunks - got : 0;
+	if (q->tx.map) {
+		tx_complete(x, q);
+		for (i = 0; i < q->nresv; i++)
+			reclaim_one(u, seen, q->tx_resv[i]);
+		/* Completions come in the order descriptors were written:
+		 * the uncompleted ones are the newest valid entries. */
+		want = q->tx_out - q->nresv;
+		for (i = q->tx.cached_prod; want && i != q->tx.cached_prod - q->tx_frames * 2;) {
+			const struct xdp_desc *d =
+				&((struct xdp_desc *)q->tx.descs)[--i & q->tx.mask];
+
+			if (x->zerocopy)
+				u->retired++; /* a driver may still read it */
+			else
+				reclaim_one(u, seen, d->addr);
+			want--;
+		}
+		u->retired += want;
+		q->tx_out = q->nresv = 0;
+	}
+	free(seen);
+}
+
+/* An RCU grace period: redirects already under way have finished. */
+static void rcu_barrier_wait(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		sleep_ms(20);
+}
+
+static void queue_close(struct xdp_ring *x, struct xdp_queue *q, bool reclaim)
+{
+	struct xdp_umem *u = q->umem;
+
+	if (u && reclaim && u->refs > 1) {
+		uint32_t before = u->retired;
+
+		queue_reclaim(x, q);
+		u->unclaimed += q->claimed - (u->retired - before);
+	} else if (u && u->refs > 1) {
+		u->unclaimed += q->claimed;
+	}
+	if (u) {
+		struct xdp_queue **pp = &u->users;
+
+		while (*pp && *pp != q)
+			pp = &(*pp)->next_user;
+		if (*pp)
+			*pp = q->next_user;
+	}
 	if (q->fd >= 0)
 		close(q->fd);
 	q->fd = -1;
 	ring_unmap(&q->fill);
 	ring_unmap(&q->rx);
-	if (q->umem)
-		munmap(q->umem, q->umem_len);
+	ring_unmap(&q->tx);
+	ring_unmap(&q->comp);
+	free(q->tx_resv);
+	q->tx_resv = NULL;
+	umem_put(u);
 	q->umem = NULL;
 }
 
 static void xdp_close(struct netring *r)
 {
 	struct xdp_ring *x = to_xdp(r);
+	bool shared = false;
 
 	/* Program off and map entries cleared before any socket closes. */
 	nr_xdp_prog_unplug(&x->prog);
 	for (unsigned k = 0; x->q && k < x->nq; k++)
-		queue_close(&x->q[k]);
+		shared |= x->q[k].umem && x->q[k].umem->refs > 1;
+	if (shared) {
+		uint64_t end = nr_mono_ns() + CLOSE_DRAIN_MS * 1000000ull;
+		struct xdp_queue *q = &x->q[0];
+
+		rcu_barrier_wait();
+		/* Let the kernel complete what it took from the TX ring:
+		 * those chunks can then be named. */
+		while (q->tx.map && !x->gone && q->tx_out > q->nresv &&
+		       nr_mono_ns() < end) {
+			tx_complete(x, q);
+			if (q->tx_out > q->nresv)
+				sleep_ms(1);
+		}
+	}
+	for (unsigned k = 0; x->q && k < x->nq; k++)
+		queue_close(x, &x->q[k], true);
 	if (x->epoll_fd >= 0)
 		close(x->epoll_fd);
 	if (x->member_fd >= 0)
 		close(x->member_fd);
-	free(x->held);
+	free(x->runs);
 	free(x->q);
 	free(x);
 }
@@ -510,7 +1183,6 @@ static int ring_map(int fd, struct xsk_ring *ring, const struct xdp_ring_offset 
 	ring->mask = entries - 1;
 	ring->cached_prod = *ring->producer;
 	ring->cached_cons = *ring->consumer;
-	ring->published = ring->cached_prod;
 	return 0;
 }
 
@@ -519,15 +1191,6 @@ static int sockopt_u32(int fd, int name, uint32_t v, char *err, const char *what
 	if (setsockopt(fd, SOL_XDP, name, &v, sizeof(v)) < 0)
 		return nr_fail(err, -errno, "%s: %s", what, strerror(errno));
 	return 0;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000,
-			       .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /*
@@ -551,15 +1214,71 @@ static int bind_retry(int fd, const struct sockaddr_xdp *sxdp)
 	}
 }
 
-static int queue_open(struct xdp_ring *x, struct xdp_queue *q,
-		      const struct netring_plug *pl, uint16_t bind_flags,
+/*
+ * A UMEM of its own: its RX and TX chunks, and with NETRING_CF_UMEM_SHAREABLE
+ * as many again for one ring that may share it later (config.share_umem): a
+ * registered UMEM cannot grow, and the sharer's fill ring and transmit
+ * slots must come from it.
+ */
+static int umem_setup(struct xdp_ring *x, struct xdp_queue *q,
+		      const struct netring_plug *pl, struct xdp_ring *share,
 		      char *err)
 {
 	const struct netring_config *cfg = &pl->cfg;
-	struct xdp_mmap_offsets off;
+	uint32_t need = queue_rx_chunks(x) + (q == &x->q[0] ? cfg->tx_frames : 0);
+	struct xdp_umem *u;
 	struct xdp_umem_reg reg;
+	int rc;
+
+	if (share) {
+		u = share->q[0].umem;
+		if (u->unclaimed < need)
+			return nr_fail(err, -EINVAL,
+				       "share_umem: the UMEM of %s has %u chunks left, this ring needs %u (ring frames + tx frames; plug %s with NETRING_CF_UMEM_SHAREABLE and frames as large as this ring's)",
+				       share->base.info.ifname, u->unclaimed, need,
+				       share->base.info.ifname);
+		u->refs++;
+	} else {
+		uint32_t n = x->nq == 1 && (cfg->flags & NETRING_CF_UMEM_SHAREABLE) ?
+				     2 * (cfg->ring_frames + cfg->tx_frames) : need;
+
+		u = umem_new(n, cfg->frame_size, err);
+		if (!u)
+			return -ENOMEM;
+		memset(&reg, 0, sizeof(reg));
+		reg.addr = (uint64_t)(uintptr_t)u->area;
+		reg.len = u->len;
+		reg.chunk_size = cfg->frame_size;
+		reg.headroom = 0; /* XDP_PACKET_HEADROOM is our NETRING_FRAME_HEADROOM */
+		if (setsockopt(q->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0) {
+			rc = -errno;
+			umem_put(u);
+			if (rc == -ENOMEM || rc == -ENOBUFS || rc == -EPERM)
+				return nr_fail(err, rc,
+					       "registering %zu bytes of UMEM: %s (locked memory: raise RLIMIT_MEMLOCK or use CAP_IPC_LOCK)",
+					       (size_t)n * cfg->frame_size, strerror(-rc));
+			return nr_fail(err, rc, "XDP_UMEM_REG: %s", strerror(-rc));
+		}
+	}
+	q->umem = u;
+	q->claimed = need;
+	u->unclaimed -= need;
+	q->next_user = u->users;
+	u->users = q;
+	return 0;
+}
+
+static int queue_open(struct xdp_ring *x, struct xdp_queue *q,
+		      const struct netring_plug *pl, uint16_t bind_flags,
+		      struct xdp_ring *share, char *err)
+{
+	const struct netring_config *cfg = &pl->cfg;
+	bool txq = q == &x->q[0];
+	uint32_t fill_size = x->tx_only ? SPARE_RING_SIZE : cfg->ring_frames;
+	struct xdp_mmap_offsets off;
 	struct sockaddr_xdp sxdp;
 	socklen_t len = sizeof(off);
+	struct xdp_umem *u;
 	int rc;
 
 	q->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -574,61 +1293,72 @@ static int queue_open(struct xdp_ring *x, struct xdp_queue *q,
 				       "this kernel has no AF_XDP (CONFIG_XDP_SOCKETS)");
 		return nr_fail(err, rc, "AF_XDP socket: %s", strerror(-rc));
 	}
-
-	q->umem_len = (size_t)cfg->ring_frames * cfg->frame_size;
-	q->umem = mmap(NULL, q->umem_len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (q->umem == MAP_FAILED) {
-		q->umem = NULL;
-		return nr_fail(err, -ENOMEM, "UMEM of %zu bytes: %s", q->umem_len,
-			       strerror(errno));
-	}
-	memset(&reg, 0, sizeof(reg));
-	reg.addr = (uint64_t)(uintptr_t)q->umem;
-	reg.len = q->umem_len;
-	reg.chunk_size = cfg->frame_size;
-	reg.headroom = 0; /* XDP_PACKET_HEADROOM is our NETRING_FRAME_HEADROOM */
-	if (setsockopt(q->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0) {
-		rc = -errno;
-		if (rc == -ENOMEM || rc == -ENOBUFS || rc == -EPERM)
-			return nr_fail(err, rc,
-				       "registering %zu bytes of UMEM: %s (locked memory: raise RLIMIT_MEMLOCK or use CAP_IPC_LOCK)",
-				       q->umem_len, strerror(-rc));
-		return nr_fail(err, rc, "XDP_UMEM_REG: %s", strerror(-rc));
-	}
-	rc = sockopt_u32(q->fd, XDP_UMEM_FILL_RING, cfg->ring_frames, err,
+	rc = umem_setup(x, q, pl, share, err);
+	if (rc)
+		return rc;
+	u = q->umem;
+	q->tx_frames = txq ? cfg->tx_frames : 0;
+	rc = sockopt_u32(q->fd, XDP_UMEM_FILL_RING, fill_size, err,
 			 "XDP_UMEM_FILL_RING");
 	if (!rc)
 		rc = sockopt_u32(q->fd, XDP_UMEM_COMPLETION_RING,
-				 COMPLETION_RING_SIZE, err,
+				 txq ? cfg->tx_frames : SPARE_RING_SIZE, err,
 				 "XDP_UMEM_COMPLETION_RING");
-	if (!rc)
+	if (!rc && !x->tx_only)
 		rc = sockopt_u32(q->fd, XDP_RX_RING, cfg->ring_frames, err,
 				 "XDP_RX_RING");
+	if (!rc && txq)
+		rc = sockopt_u32(q->fd, XDP_TX_RING, cfg->tx_frames, err,
+				 "XDP_TX_RING");
 	if (rc)
 		return rc;
 	if (getsockopt(q->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &len) < 0)
 		return nr_fail(err, -errno, "XDP_MMAP_OFFSETS: %s",
 			       strerror(errno));
-	rc = ring_map(q->fd, &q->fill, &off.fr, cfg->ring_frames,
-		      sizeof(uint64_t), XDP_UMEM_PGOFF_FILL_RING, err, "fill");
+	rc = ring_map(q->fd, &q->fill, &off.fr, fill_size, sizeof(uint64_t),
+		      XDP_UMEM_PGOFF_FILL_RING, err, "fill");
 	if (!rc)
+		rc = ring_map(q->fd, &q->comp, &off.cr,
+			      txq ? cfg->tx_frames : SPARE_RING_SIZE,
+			      sizeof(uint64_t), XDP_UMEM_PGOFF_COMPLETION_RING,
+			      err, "completion");
+	if (!rc && !x->tx_only)
 		rc = ring_map(q->fd, &q->rx, &off.rx, cfg->ring_frames,
 			      sizeof(struct xdp_desc), XDP_PGOFF_RX_RING, err,
 			      "RX");
+	if (!rc && txq)
+		rc = ring_map(q->fd, &q->tx, &off.tx, cfg->tx_frames,
+			      sizeof(struct xdp_desc), XDP_PGOFF_TX_RING, err,
+			      "TX");
 	if (rc)
 		return rc;
+	if (txq) {
+		q->tx_resv = calloc(cfg->tx_frames, sizeof(*q->tx_resv));
+		if (!q->tx_resv)
+			return nr_fail(err, -ENOMEM, "out of memory");
+	}
+	q->rx_taken = q->rx.cached_cons;
 
-	/* Every slot starts on the fill ring. */
-	for (uint32_t i = 0; i < cfg->ring_frames; i++)
-		fill_stage(x, q, (uint64_t)i * cfg->frame_size);
-	fill_publish(q);
+	/* The queue's RX chunks start on the fill ring. */
+	for (uint32_t i = 0; i < queue_rx_chunks(x); i++)
+		((uint64_t *)q->fill.descs)[q->fill.cached_prod++ & q->fill.mask] =
+			u->free[--u->nfree];
+	q->rx_given = queue_rx_chunks(x);
+	/* The entries are visible before the kernel sees the producer. */
+	__atomic_store_n(q->fill.producer, q->fill.cached_prod, __ATOMIC_RELEASE);
 
 	memset(&sxdp, 0, sizeof(sxdp));
 	sxdp.sxdp_family = AF_XDP;
-	sxdp.sxdp_flags = bind_flags;
 	sxdp.sxdp_ifindex = pl->ifi.ifindex;
 	sxdp.sxdp_queue_id = q->id;
+	if (share) {
+		/* A shared socket takes its mode from the UMEM's owner and
+		 * may name no flag of its own. */
+		sxdp.sxdp_flags = XDP_SHARED_UMEM;
+		sxdp.sxdp_shared_umem_fd = (uint32_t)share->q[0].fd;
+	} else {
+		sxdp.sxdp_flags = bind_flags;
+	}
 	rc = bind_retry(q->fd, &sxdp);
 	if (rc == -EBUSY)
 		return nr_fail(err, rc,
@@ -639,6 +1369,7 @@ static int queue_open(struct xdp_ring *x, struct xdp_queue *q,
 	if (rc)
 		return nr_fail(err, rc, "%s: bind of queue %u%s: %s", pl->ifi.name,
 			       q->id,
+			       share ? " sharing a UMEM" :
 			       (bind_flags & XDP_ZEROCOPY) ? " in zero-copy mode" : "",
 			       strerror(-rc));
 	return 0;
@@ -651,16 +1382,16 @@ static int queue_open(struct xdp_ring *x, struct xdp_queue *q,
  */
 static int queue_open_auto(struct xdp_ring *x, struct xdp_queue *q,
 			   const struct netring_plug *pl, uint16_t *flags,
-			   char *err)
+			   struct xdp_ring *share, char *err)
 {
-	int rc = queue_open(x, q, pl, *flags, err);
+	int rc = queue_open(x, q, pl, *flags, share, err);
 
-	if (rc && rc != -EBUSY && (*flags & XDP_USE_SG)) {
+	if (rc && rc != -EBUSY && !share && (*flags & XDP_USE_SG)) {
 		/* Before 6.6 (EINVAL), or a zero-copy driver without
 		 * multi-buffer (EOPNOTSUPP): without, oversize is dropped. */
-		queue_close(q);
+		queue_close(x, q, false);
 		*flags &= (uint16_t)~XDP_USE_SG;
-		rc = queue_open(x, q, pl, *flags, err);
+		rc = queue_open(x, q, pl, *flags, share, err);
 	}
 	return rc;
 }
@@ -672,6 +1403,26 @@ static bool is_zerocopy(int fd)
 
 	return getsockopt(fd, SOL_XDP, XDP_OPTIONS, &opt, &len) == 0 &&
 	       (opt.flags & XDP_OPTIONS_ZEROCOPY);
+}
+
+/* Does the device stamp received frames in hardware?  Only then is the
+ * timestamp kfunc worth calling for every frame. */
+static bool hw_rx_timestamps(const char *ifname)
+{
+	struct ethtool_ts_info ts = { .cmd = ETHTOOL_GET_TS_INFO };
+	struct ifreq ifr;
+	bool hw = false;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ts;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+		hw = ts.so_timestamping & SOF_TIMESTAMPING_RX_HARDWARE;
+	close(fd);
+	return hw;
 }
 
 static int match_check(const struct netring_match *m, char *err)
@@ -738,7 +1489,7 @@ static int config_check(const struct netring_plug *pl, uint32_t rxq, char *err)
 {
 	const struct netring_config *cfg = &pl->cfg;
 
-	if (cfg->mode != NETRING_MODE_TAKE)
+	if (cfg->mode != NETRING_MODE_TAKE && !(cfg->flags & NETRING_CF_TX_ONLY))
 		return nr_fail(err, -EOPNOTSUPP,
 			       "%s: AF_XDP takes frames from the host (take mode); to watch them, use the packet backend",
 			       pl->ifi.name);
@@ -833,16 +1584,21 @@ static uint32_t pow2_at_least(uint64_t v)
 }
 
 static void describe(struct xdp_ring *x, const struct netring_plug *pl,
-		     bool zc, bool sg)
+		     bool zc, bool sg, bool shared)
 {
 	struct netring_info *info = &x->base.info;
-	const char *stamps = x->prog.kfuncs ? "device, else kernel" :
-			     x->prog.tai    ? "kernel" :
-					      "burst";
+	const char *stamps = x->prog.tai ? "kernel" : "burst";
 
 	info->queues = x->nq;
 	if (zc)
 		info->flags |= NETRING_INFO_XDP_ZEROCOPY;
+	if (x->tx_only) {
+		snprintf(info->detail, sizeof(info->detail),
+			 "AF_XDP %s, transmit only, queue %u, %u slots%s",
+			 zc ? "zero-copy" : "copy", x->q[0].id, pl->cfg.tx_frames,
+			 shared ? ", shared UMEM" : "");
+		return;
+	}
 	info->flags |= x->prog.attached == NETRING_XDP_ATTACH_NATIVE ?
 			       NETRING_INFO_XDP_NATIVE :
 			       NETRING_INFO_XDP_GENERIC;
@@ -852,12 +1608,49 @@ static void describe(struct xdp_ring *x, const struct netring_plug *pl,
 		info->flags |= NETRING_INFO_XDP_META_TIMESTAMP;
 	if (x->prog.kfuncs)
 		info->flags |= NETRING_INFO_XDP_META_VLAN;
+	if (x->prog.kfuncs && x->hw_stamps)
+		stamps = "device, else kernel";
 	snprintf(info->detail, sizeof(info->detail),
-		 "AF_XDP %s, %s XDP, %u queue%s of %u slots, %s, stamps: %s",
+		 "AF_XDP %s, %s XDP, %u queue%s of %u slots, %s, stamps: %s%s",
 		 zc ? "zero-copy" : "copy",
 		 x->prog.attached == NETRING_XDP_ATTACH_NATIVE ? "native" : "generic",
 		 x->nq, x->nq == 1 ? "" : "s", pl->cfg.ring_frames,
-		 sg ? "multi-buffer" : "oversize dropped", stamps);
+		 sg ? "multi-buffer" : "oversize dropped", stamps,
+		 shared ? ", shared UMEM" : "");
+}
+
+/* config.share_umem: an open xdp ring of one queue, on another queue or
+ * interface, with the same chunk size. */
+static int share_check(const struct netring_plug *pl, unsigned nq,
+		       struct xdp_ring **sharep, char *err)
+{
+	const struct netring_config *cfg = &pl->cfg;
+	struct xdp_ring *s;
+
+	*sharep = NULL;
+	if (!cfg->share_umem)
+		return 0;
+	if (cfg->share_umem->ops != &netring_xdp_ops)
+		return nr_fail(err, -EINVAL,
+			       "share_umem: %s is a %s ring; only xdp rings share a UMEM",
+			       cfg->share_umem->info.ifname, cfg->share_umem->ops->name);
+	s = to_xdp(cfg->share_umem);
+	if (s->nq != 1 || nq != 1)
+		return nr_fail(err, -EINVAL,
+			       "share_umem: both rings must plug one queue, not all");
+	if (s->frame_size != cfg->frame_size)
+		return nr_fail(err, -EINVAL,
+			       "share_umem: frame size %u, but %s's UMEM has %u-byte chunks",
+			       cfg->frame_size, s->base.info.ifname, s->frame_size);
+	if (s->ifindex == pl->ifi.ifindex && (int32_t)s->q[0].id == cfg->queue)
+		return nr_fail(err, -EINVAL,
+			       "share_umem: %s queue %u is the other ring's own queue; transmit on that ring instead",
+			       pl->ifi.name, s->q[0].id);
+	if (s->gone)
+		return nr_fail(err, s->gone, "share_umem: %s is gone",
+			       s->base.info.ifname);
+	*sharep = s;
+	return 0;
 }
 
 static int xdp_open(const struct netring_plug *pl, struct netring **rp,
@@ -865,7 +1658,7 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 {
 	const struct netring_config *cfg = &pl->cfg;
 	struct nr_xdp_prog_req req;
-	struct xdp_ring *x;
+	struct xdp_ring *x, *share;
 	uint16_t flags = XDP_USE_NEED_WAKEUP | XDP_USE_SG;
 	int *fds = NULL;
 	uint32_t *qids = NULL;
@@ -876,6 +1669,9 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 	rc = config_check(pl, rxq, err);
 	if (rc)
 		return rc;
+	rc = share_check(pl, cfg->queue == NETRING_QUEUE_ALL ? rxq : 1, &share, err);
+	if (rc)
+		return rc;
 
 	x = calloc(1, sizeof(*x));
 	if (!x)
@@ -883,43 +1679,53 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 	x->base.ops = &netring_xdp_ops;
 	x->base.fd = -1;
 	x->base.break_fd = -1;
+	x->base.info.ring_frames = cfg->ring_frames;
 	x->member_fd = -1;
 	x->epoll_fd = -1;
 	x->prog = (struct nr_xdp_prog)NR_XDP_PROG_INIT;
 	x->frame_size = cfg->frame_size;
-	x->chunk_mask = cfg->frame_size - 1;
 	x->capacity = cfg->frame_size - NETRING_FRAME_HEADROOM;
 	x->ifindex = pl->ifi.ifindex;
 	x->vlan_restore = !(cfg->flags & NETRING_CF_NO_VLAN_RESTORE);
-	x->nq = cfg->queue == NETRING_QUEUE_ALL ? rxq : 1;
+	x->tx_only = cfg->flags & NETRING_CF_TX_ONLY;
+	x->meta_missing = &meta_present;
+	x->nq = cfg->queue == NETRING_QUEUE_ALL && !x->tx_only ? rxq : 1;
+	if (x->tx_only)
+		x->tai_age = TAI_REFRESH_BURSTS;
+	else
+		tai_refresh(x);
 
 	x->q = calloc(x->nq, sizeof(*x->q));
 	for (unsigned k = 0; x->q && k < x->nq; k++) {
 		x->q[k].fd = -1; /* before any failure: close() walks them */
+		x->q[k].ring = x;
 		x->q[k].id = cfg->queue == NETRING_QUEUE_ALL ? k :
 							       (uint32_t)cfg->queue;
 	}
-	x->held_mask = pow2_at_least((uint64_t)x->nq * cfg->ring_frames) - 1;
-	x->held = calloc((size_t)x->held_mask + 1, sizeof(*x->held));
+	if (x->nq > 1) {
+		x->runs_mask = pow2_at_least((uint64_t)x->nq * cfg->ring_frames) - 1;
+		x->runs = calloc((size_t)x->runs_mask + 1, sizeof(*x->runs));
+	}
 	fds = calloc(x->nq, sizeof(*fds));
 	qids = calloc(x->nq, sizeof(*qids));
-	if (!x->q || !x->held || !fds || !qids) {
+	if (!x->q || (x->nq > 1 && !x->runs) || !fds || !qids) {
 		rc = nr_fail(err, -ENOMEM, "out of memory");
 		goto fail;
 	}
-	rc = memberships_add(x, pl, err);
-	if (rc)
-		goto fail;
-
-	/* Refuse early (and quickly) when the interface is taken: binding
-	 * first would wait out the queue of a live ring. */
-	memset(&req, 0, sizeof(req));
-	req.ifname = pl->ifi.name;
-	req.ifindex = pl->ifi.ifindex;
-	rc = nr_xdp_prog_clear_way(&req, x->base.info.note,
-				   sizeof(x->base.info.note), err);
-	if (rc)
-		goto fail;
+	if (!x->tx_only) {
+		rc = memberships_add(x, pl, err);
+		if (rc)
+			goto fail;
+		/* Refuse early (and quickly) when the interface is taken:
+		 * binding first would wait out the queue of a live ring. */
+		memset(&req, 0, sizeof(req));
+		req.ifname = pl->ifi.name;
+		req.ifindex = pl->ifi.ifindex;
+		rc = nr_xdp_prog_clear_way(&req, x->base.info.note,
+					   sizeof(x->base.info.note), err);
+		if (rc)
+			goto fail;
+	}
 
 	if (cfg->xdp_bind == NETRING_XDP_BIND_ZEROCOPY)
 		flags |= XDP_ZEROCOPY;
@@ -928,36 +1734,45 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 	/* AUTO passes neither: the kernel tries zero-copy and falls back to
 	 * copy by itself; XDP_OPTIONS tells which it chose. */
 	for (unsigned k = 0; k < x->nq; k++) {
-		rc = queue_open_auto(x, &x->q[k], pl, &flags, err);
+		rc = queue_open_auto(x, &x->q[k], pl, &flags, share, err);
 		if (rc)
 			goto fail;
 		fds[k] = x->q[k].fd;
 		qids[k] = x->q[k].id;
 	}
 	zc = is_zerocopy(x->q[0].fd);
+	x->zerocopy = zc;
 	rc = poll_fd_setup(x, err);
 	if (rc)
 		goto fail;
 
-	req.match = &cfg->match;
-	req.attach = (enum netring_xdp_attach)cfg->xdp_attach;
-	req.all_queues = cfg->queue == NETRING_QUEUE_ALL;
-	req.queue = req.all_queues ? 0 : (uint32_t)cfg->queue;
-	/* An entry for every queue the device has allocated: with all queues
-	 * plugged, a frame on a queue that has no socket (the device grew
-	 * queues since) is counted as a failed redirect. */
-	req.map_entries = pl->ifi.rx_queues > x->q[x->nq - 1].id + 1 ?
-				  pl->ifi.rx_queues :
-				  x->q[x->nq - 1].id + 1;
-	req.xsk_fds = fds;
-	req.xsk_queues = qids;
-	req.nxsk = x->nq;
-	rc = nr_xdp_prog_plug(&x->prog, &req, x->base.info.note,
-			      sizeof(x->base.info.note), err);
-	if (rc)
-		goto fail;
+	if (!x->tx_only) {
+		x->hw_stamps = hw_rx_timestamps(pl->ifi.name);
+		req.match = &cfg->match;
+		req.attach = (enum netring_xdp_attach)cfg->xdp_attach;
+		req.all_queues = cfg->queue == NETRING_QUEUE_ALL;
+		req.queue = req.all_queues ? 0 : (uint32_t)cfg->queue;
+		/* An entry for every queue the device has allocated: with
+		 * all queues plugged, a frame on a queue that has no socket
+		 * (the device grew queues since) is counted as a failed
+		 * redirect. */
+		req.map_entries = pl->ifi.rx_queues > x->q[x->nq - 1].id + 1 ?
+					  pl->ifi.rx_queues :
+					  x->q[x->nq - 1].id + 1;
+		req.xsk_fds = fds;
+		req.xsk_queues = qids;
+		req.nxsk = x->nq;
+		req.hw_timestamps = x->hw_stamps;
+		rc = nr_xdp_prog_plug(&x->prog, &req, x->base.info.note,
+				      sizeof(x->base.info.note), err);
+		if (rc)
+			goto fail;
+		if (x->prog.meta_missing)
+			x->meta_missing = x->prog.meta_missing;
+		x->meta_fast = x->prog.tai;
+	}
 
-	describe(x, pl, zc, flags & XDP_USE_SG);
+	describe(x, pl, zc, flags & XDP_USE_SG, share != NULL);
 	free(fds);
 	free(qids);
 	*rp = &x->base;
@@ -969,6 +1784,101 @@ fail:
 	return rc;
 }
 
+/* ---- audit (tests) ------------------------------------------------------ */
+
+static void audit_queue(const struct xdp_queue *q, struct nr_xdp_audit *a,
+			bool *ok)
+{
+	uint32_t fill = 0, krx = 0, rx = 0, ktx = 0, txr = 0, comp = 0;
+
+	if (q->rx.map || q->fill.map) {
+		uint32_t fp = q->fill.cached_prod;
+		uint32_t fc = __atomic_load_n(q->fill.consumer, __ATOMIC_ACQUIRE);
+		uint32_t rp = q->rx.map ? __atomic_load_n(q->rx.producer,
+							 __ATOMIC_ACQUIRE) :
+					  fc;
+		uint32_t rc = q->rx.map ? q->rx.cached_cons : fc;
+
+		fill = fp - fc;
+		krx = fc - rp;
+		rx = rp - rc;
+		a->held += q->rx_taken - q->rx.cached_cons;
+		/* What went into the fill ring came out of the RX ring. */
+		if (fill + krx + rx != q->rx_given)
+			*ok = false;
+	}
+	if (q->tx.map) {
+		uint32_t tp = q->tx.cached_prod;
+		uint32_t tc = __atomic_load_n(q->tx.consumer, __ATOMIC_ACQUIRE);
+		uint32_t cp = __atomic_load_n(q->comp.producer, __ATOMIC_ACQUIRE);
+
+		txr = tp - tc;
+		ktx = tc - cp;
+		comp = cp - q->comp.cached_cons;
+		if (q->nresv + txr + ktx + comp != q->tx_out)
+			*ok = false;
+	}
+	a->fill += fill;
+	a->kernel_rx += krx;
+	a->rx += rx;
+	a->tx_reserved += q->nresv;
+	a->tx_ring += txr;
+	a->kernel_tx += ktx;
+	a->completion += comp;
+}
+
+int nr_xdp_audit(struct netring *r, struct nr_xdp_audit *a)
+{
+	struct xdp_ring *x;
+	bool ok = true;
+
+	if (!r || !a || r->ops != &netring_xdp_ops)
+		return -EINVAL;
+	x = to_xdp(r);
+	memset(a, 0, sizeof(*a));
+	for (unsigned k = 0; k < x->nq; k++) {
+		struct xdp_umem *u = x->q[k].umem;
+		uint32_t placed = 0;
+		struct nr_xdp_audit before = *a;
+
+		a->umems++;
+		a->total += u->nchunks;
+		a->free += u->nfree;
+		a->retired += u->retired;
+		for (const struct xdp_queue *q = u->users; q; q = q->next_user) {
+			audit_queue(q, a, &ok);
+			a->rings++;
+		}
+		placed = (a->fill - before.fill) + (a->kernel_rx - before.kernel_rx) +
+			 (a->rx - before.rx) + (a->tx_reserved - before.tx_reserved) +
+			 (a->tx_ring - before.tx_ring) +
+			 (a->kernel_tx - before.kernel_tx) +
+			 (a->completion - before.completion);
+		if (u->nfree + placed + u->retired != u->nchunks)
+			ok = false;
+	}
+	a->consistent = ok;
+	a->area = x->q[0].umem->area;
+	a->area_len = x->q[0].umem->len;
+	a->chunk_size = x->frame_size;
+	return 0;
+}
+
+int nr_xdp_tx_last(struct netring *r, uint64_t *addrs, unsigned n)
+{
+	struct xdp_queue *q;
+
+	if (!r || !addrs || r->ops != &netring_xdp_ops)
+		return -EINVAL;
+	q = &to_xdp(r)->q[0];
+	if (n > q->tx_frames)
+		n = q->tx_frames;
+	for (unsigned i = 0; i < n; i++)
+		addrs[i] = ((const struct xdp_desc *)q->tx.descs)
+				   [(q->tx.cached_prod - n + i) & q->tx.mask].addr;
+	return (int)n;
+}
+
 const struct netring_ops netring_xdp_ops = {
 	.name = "xdp",
 	.open = xdp_open,
@@ -978,4 +1888,9 @@ const struct netring_ops netring_xdp_ops = {
 	.rx_ready = xdp_rx_ready,
 	.stats = xdp_stats,
 	.ended = xdp_ended,
+	.tx_reserve = xdp_tx_reserve,
+	.tx_commit = xdp_tx_commit,
+	.tx_reclaim = xdp_tx_reclaim,
+	.tx_forward = xdp_tx_forward,
+	.tx_fd = xdp_tx_fd,
 };

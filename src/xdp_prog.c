@@ -175,6 +175,7 @@ static void prog_release(struct nr_xdp_prog *p)
 	p->xsks_fd = -1;
 	p->counters_fd = -1;
 	p->nqueues = 0;
+	p->meta_missing = NULL;
 }
 
 /*
@@ -199,6 +200,7 @@ static int try_attach(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	p->skel = skel;
 	set_match(skel, req);
 	skel->rodata->use_tai = p->tai;
+	skel->rodata->use_ts_kfunc = bind_dev && req->hw_timestamps;
 	rc = bpf_map__set_max_entries(skel->maps.xsks, req->map_entries);
 	if (rc)
 		return rc;
@@ -220,6 +222,9 @@ static int try_attach(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	if (rc)
 		return rc;
 	p->xsks_fd = bpf_map__fd(skel->maps.xsks);
+	/* .bss is mapped into our memory (BPF_F_MMAPABLE): read per burst
+	 * without a system call. */
+	p->meta_missing = skel->bss ? &skel->bss->meta_missing : NULL;
 	p->counters_fd = bpf_map__fd(skel->maps.counters);
 
 	*stage = "map";

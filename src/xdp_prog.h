@@ -26,6 +26,9 @@ struct nr_xdp_prog {
 	enum netring_xdp_attach attached; /* NATIVE or GENERIC once plugged */
 	bool kfuncs; /* bound to the device: metadata kfuncs reach the driver */
 	bool tai;    /* the program stamps frames with CLOCK_TAI */
+	/* Non-zero once the driver kept no room for the metadata record of
+	 * a frame (the program's global, mapped): records are then stale. */
+	const volatile uint32_t *meta_missing;
 	int ncpus;
 	struct nr_xsk_counters *percpu; /* ncpus values: a lookup's buffer */
 	/* Queues whose XSKMAP entry we set, to clear them on unplug. */
@@ -44,6 +47,7 @@ struct nr_xdp_prog_req {
 	const int *xsk_fds;   /* sockets to redirect to, bound ... */
 	const uint32_t *xsk_queues; /* ... to these queues */
 	unsigned nxsk;
+	bool hw_timestamps; /* the device stamps received frames */
 };
 
 /* The program attached to an interface now (any owner). */

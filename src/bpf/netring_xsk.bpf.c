@@ -31,6 +31,13 @@ const volatile __u32 arp_ipv4; /* network byte order */
 const volatile __u32 queue;      /* the plugged queue, unless all_queues */
 const volatile __u8 all_queues;
 const volatile __u8 use_tai; /* bpf_ktime_get_tai_ns() exists */
+/* The device stamps received frames in hardware: ask it (kfunc).  Devices
+ * without (veth, most virtual ones) would only answer "none". */
+const volatile __u8 use_ts_kfunc;
+
+/* Set once a frame found no room for metadata (a driver that keeps none):
+ * the library, which maps this, then reads no record. */
+__u32 meta_missing;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -210,40 +217,53 @@ static __always_inline int frame_matches(void *data, void *end)
 static __always_inline void write_meta(struct xdp_md *ctx, const int kfuncs)
 {
 	struct nr_xsk_meta *m;
-	void *data;
+	void *data, *end;
+	__u32 flags = 0;
 
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
-		return; /* the driver keeps no metadata: user space stamps */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
+		meta_missing = 1; /* the driver keeps no metadata */
+		return;
+	}
 	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
 	m = (void *)(long)ctx->data_meta;
 	if ((void *)(m + 1) > data)
 		return;
 	m->ts = 0;
-	m->flags = 0;
 	m->vlan_proto = 0;
 	m->vlan_tci = 0;
-	m->reserved = 0;
 	if (kfuncs) {
 		__u64 ts = 0;
 		__be16 vproto = 0;
 		__u16 tci = 0;
 
-		/* veth answers 0 when the skb carries no hardware stamp. */
-		if (bpf_xdp_metadata_rx_timestamp(ctx, &ts) == 0 && ts) {
+		if (use_ts_kfunc &&
+		    bpf_xdp_metadata_rx_timestamp(ctx, &ts) == 0 && ts) {
 			m->ts = ts;
-			m->flags |= NR_XSK_META_TS_HW;
+			flags |= NR_XSK_META_TS_HW;
 		}
 		if (bpf_xdp_metadata_rx_vlan_tag(ctx, &vproto, &tci) == 0) {
 			m->vlan_proto = bpf_ntohs(vproto);
 			m->vlan_tci = tci;
-			m->flags |= NR_XSK_META_VLAN;
+			flags |= NR_XSK_META_VLAN;
 		}
 	}
-	if (use_tai && !(m->flags & NR_XSK_META_TS_HW)) {
-		m->ts = bpf_ktime_get_tai_ns();
-		m->flags |= NR_XSK_META_TS_TAI;
+	/* A tag left in the bytes: say so here, so that user space need not
+	 * read the frame's header to report it. */
+	if (!(flags & NR_XSK_META_VLAN) && data + ETH_HLEN + 4 <= end) {
+		__be16 type = *(__be16 *)(data + 12);
+
+		if (type == bpf_htons(ETH_P_8021Q) ||
+		    type == bpf_htons(ETH_P_8021AD)) {
+			m->vlan_tci = bpf_ntohs(*(__be16 *)(data + 14));
+			flags |= NR_XSK_META_VLAN_INBAND;
+		}
 	}
-	m->magic = NR_XSK_META_MAGIC;
+	if (use_tai && !(flags & NR_XSK_META_TS_HW)) {
+		m->ts = bpf_ktime_get_tai_ns();
+		flags |= NR_XSK_META_TS_TAI;
+	}
+	m->flags = flags;
 }
 
 static __always_inline int xsk_redirect(struct xdp_md *ctx, const int kfuncs)

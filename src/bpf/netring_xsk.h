@@ -38,21 +38,22 @@ struct nr_xsk_counters {
 /*
  * Written with bpf_xdp_adjust_meta() so that it ends where the frame
  * begins; the kernel copies it into the UMEM slot with the frame.  The
- * library zeroes `magic` before a slot goes back to the kernel, so a record
- * it finds with the magic belongs to the frame in the slot.
+ * program writes it for every frame it redirects, so the library reads
+ * only `flags` (the four bytes right in front of the frame) and, when a
+ * flag says so, the field it names.  A driver that keeps no metadata makes
+ * the program set `meta_missing` (a global the library maps): the library
+ * then ignores the records.
  */
-#define NR_XSK_META_MAGIC 0x4e52584du /* "NRXM" */
 #define NR_XSK_META_TS_HW (1u << 0)   /* ts from the device (kfunc) */
 #define NR_XSK_META_TS_TAI (1u << 1)  /* ts is CLOCK_TAI when the hook ran */
 #define NR_XSK_META_VLAN (1u << 2)    /* the device stripped this tag */
+#define NR_XSK_META_VLAN_INBAND (1u << 3) /* a tag is in the bytes: vlan_tci */
 
 struct nr_xsk_meta {
 	__u64 ts;
-	__u16 vlan_proto; /* host byte order */
-	__u16 vlan_tci;
-	__u32 flags;
-	__u32 reserved;
-	__u32 magic; /* last: the four bytes right in front of the frame */
+	__u16 vlan_proto; /* host byte order; META_VLAN only */
+	__u16 vlan_tci;   /* META_VLAN or META_VLAN_INBAND */
+	__u32 flags;      /* last: the four bytes right in front of the frame */
 };
 
 #endif /* NETRING_XSK_H */
