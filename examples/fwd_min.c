@@ -16,8 +16,10 @@ int main(int argc, char **argv)
 				      .mode = NETRING_MODE_TAKE };
 	char err[NETRING_ERRBUF_SIZE];
 	struct netring *in, *out;
+	cfg.flags = NETRING_CF_UMEM_SHAREABLE;        /* room for OUT in its UMEM */
 	if (netring_open(&in, argv[1], &cfg, err) < 0)
 		errx(1, "%s", err);
+	cfg.flags = 0;
 	cfg.share_umem = in;                       /* zero-copy between the two */
 	if (netring_open(&out, argv[2], &cfg, err) < 0)
 		errx(1, "%s", err);

@@ -146,9 +146,14 @@ enum netring_config_flags {
 	 */
 	NETRING_CF_TX_ONLY = 1u << 4,
 	/* AF_PACKET: hand frames straight to the driver, past the qdisc
-	 * (PACKET_QDISC_BYPASS): faster, but no traffic shaping and a full
-	 * driver queue drops (counted in tx_failed_kernel). */
+	 * (PACKET_QDISC_BYPASS): faster, but no traffic shaping; when the
+	 * driver's queue is full the kernel refuses (ENOBUFS) and the frames
+	 * stay queued (tx_in_flight) until the next reserve, commit or wait. */
 	NETRING_CF_QDISC_BYPASS = 1u << 5,
+	/* xdp, one queue: make this ring's UMEM big enough for one more ring
+	 * to share it (config.share_umem of that ring).  A registered UMEM
+	 * cannot grow, so this doubles its chunks (and its locked memory). */
+	NETRING_CF_UMEM_SHAREABLE = 1u << 6,
 };
 
 /*
@@ -244,10 +249,11 @@ struct netring_config {
 	uint32_t tx_frames;
 	/*
 	 * The xdp backend: share the UMEM of this ring (an open xdp ring of
-	 * one queue, plugged on any interface) instead of allocating one
-	 * (XDP_SHARED_UMEM), so netring_tx_forward() between the two moves
-	 * frames without copying them.  The other ring must stay open while
-	 * this one is, and both must be used from one thread.  NULL: own UMEM.
+	 * one queue, plugged on any interface with NETRING_CF_UMEM_SHAREABLE)
+	 * instead of allocating one (XDP_SHARED_UMEM), so netring_tx_forward()
+	 * between the two moves frames without copying them.  Either ring may
+	 * be closed first (the UMEM lives until both are); both must be used
+	 * from one thread.  NULL: own UMEM.
 	 */
 	struct netring *share_umem;
 };
@@ -528,11 +534,15 @@ NETRING_API int netring_tx_reserve(struct netring *r,
  * commit(r, slots, 0) just gives every reserved slot back.  Every len is
  * checked before anything is sent: shorter than an Ethernet header ->
  * -EINVAL, longer than info.tx_capacity or than the MTU plus the Ethernet
- * header (plus 4 bytes per VLAN tag the frame carries) -> -EMSGSIZE; then
- * nothing is sent and the reservation stands (fix the frame or commit 0).
- * Returns n, or -ENETDOWN when the interface is down (the n frames are
- * counted in tx_failed_down and the slots given back), -ENODEV when it is
- * gone, or another negative errno from the kernel.
+ * header (plus 4 bytes if the frame carries an 802.1Q tag) -> -EMSGSIZE;
+ * then nothing is sent and the reservation stands (fix the frame or commit
+ * 0).  Returns n, or a negative errno with every frame still counted once:
+ * -ENETDOWN when the interface is down (frames not yet handed to the
+ * kernel are counted in tx_failed_down and their slots given back; on
+ * AF_XDP the frames of the commit that first finds it down may already
+ * be the kernel's: they stay in flight and go out when it is up again,
+ * or complete as tx_failed_down), -ENODEV when it is gone, or the errno
+ * of the kernel (the frame it refused is counted in tx_failed_kernel).
  */
 NETRING_API int netring_tx_commit(struct netring *r,
 				  const struct netring_tx_slot *slots,

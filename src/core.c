@@ -109,7 +109,8 @@ static int config_resolve(const struct netring_config *in,
 	const uint32_t known_flags = NETRING_CF_PROMISC | NETRING_CF_OUTGOING |
 				     NETRING_CF_NO_VLAN_RESTORE |
 				     NETRING_CF_FALLBACK | NETRING_CF_TX_ONLY |
-				     NETRING_CF_QDISC_BYPASS;
+				     NETRING_CF_QDISC_BYPASS |
+				     NETRING_CF_UMEM_SHAREABLE;
 
 	memset(out, 0, sizeof(*out));
 	if (in) {
@@ -377,8 +378,8 @@ int netring_open(struct netring **ringp, const char *ifname,
 	/* The MTU bounds what the kernel sends: header + MTU, plus 4 bytes
 	 * per VLAN tag (checked per frame); a file has no MTU. */
 	r->tx_mtu_len = p.ifi.mtu ? p.ifi.mtu + ETH_HLEN : 0;
-	if (r->tx_mtu_len && r->info.tx_capacity > r->tx_mtu_len + 2 * VLAN_HLEN)
-		r->info.tx_capacity = r->tx_mtu_len + 2 * VLAN_HLEN;
+	if (r->tx_mtu_len && r->info.tx_capacity > r->tx_mtu_len + VLAN_HLEN)
+		r->info.tx_capacity = r->tx_mtu_len + VLAN_HLEN;
 	if (!p.source) {
 		snprintf(r->info.ifname, sizeof(r->info.ifname), "%s",
 			 p.ifi.name);
@@ -635,14 +636,11 @@ int netring_stats_get(struct netring *r, struct netring_stats *st, size_t size)
  * Transmitting
  * ------------------------------------------------------------------------ */
 
-static inline bool is_vlan_tpid(const uint8_t *p)
-{
-	uint16_t t = (uint16_t)(p[0] << 8 | p[1]);
-
-	return t == ETH_P_8021Q || t == ETH_P_8021AD;
-}
-
-/* 0, or why the kernel would not send this frame on r. */
+/*
+ * 0, or why the kernel would not send this frame on r.  The rule is
+ * AF_PACKET's (the strictest of the backends): header + MTU, plus 4 bytes
+ * when the outer EtherType is 802.1Q; an 802.1ad tag gets no allowance.
+ */
 static inline int tx_len_check(const struct netring *r, const uint8_t *data,
 			       uint32_t len)
 {
@@ -654,13 +652,10 @@ static inline int tx_len_check(const struct netring *r, const uint8_t *data,
 		return -EMSGSIZE;
 	if (!max || len <= max)
 		return 0;
-	/* Each VLAN tag adds 4 bytes the MTU does not count. */
-	if (len >= ETH_HLEN + VLAN_HLEN && is_vlan_tpid(data + 12)) {
-		max += VLAN_HLEN;
-		if (len >= ETH_HLEN + 2 * VLAN_HLEN && is_vlan_tpid(data + 16))
-			max += VLAN_HLEN;
-	}
-	return len <= max ? 0 : -EMSGSIZE;
+	if (len <= max + VLAN_HLEN && data[12] == (ETH_P_8021Q >> 8) &&
+	    data[13] == (ETH_P_8021Q & 0xff))
+		return 0;
+	return -EMSGSIZE;
 }
 
 static int tx_unsupported(struct netring *r)
@@ -850,6 +845,7 @@ static int tx_poll_fd(struct netring *r)
 int netring_tx_wait(struct netring *r, int timeout_ms)
 {
 	uint64_t deadline = 0;
+	bool writable = false;
 	int rc;
 
 	if (!r)
@@ -874,21 +870,29 @@ int netring_tx_wait(struct netring *r, int timeout_ms)
 				return 0;
 			left = (int)((deadline - now + 999999) / 1000000);
 		}
-		pfd[0] = (struct pollfd){ .fd = tx_poll_fd(r), .events = POLLOUT };
+		/*
+		 * A socket whose send buffer has room is writable although
+		 * every slot waits for the kernel (a full device queue, a
+		 * completion not yet reaped): once POLLOUT has not freed a
+		 * slot, look again each millisecond instead of spinning.
+		 */
+		pfd[0] = (struct pollfd){ .fd = writable ? -1 : tx_poll_fd(r),
+					  .events = POLLOUT };
 		pfd[1] = (struct pollfd){ .fd = r->break_fd, .events = POLLIN };
-		rc = poll(pfd, 2, left);
+		rc = poll(pfd, 2, writable && (left < 0 || left > 1) ? 1 : left);
 		if (rc < 0)
 			return -errno;
 		if (pfd[1].revents & POLLIN) {
 			take_break(r);
 			return -ECANCELED;
 		}
-		/* Some kernels signal POLLOUT before completions are visible:
-		 * sleep on the timer a little rather than spin. */
-		if (rc > 0 && !(pfd[0].revents & POLLOUT)) {
+		if (pfd[0].revents & POLLOUT)
+			writable = true;
+		else if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			rc = socket_error(r);
 			if (rc)
 				return rc;
+			writable = true; /* ENETDOWN: not an error; do not spin */
 		}
 	}
 }

@@ -90,8 +90,11 @@ struct netring_ops {
 	int (*tx_reserve)(struct netring *r, struct netring_tx_slot *s,
 			  unsigned max);
 	/* Send the first n of the `reserved` slots (lengths valid), give the
-	 * rest back.  Return n, or -errno with every slot given back and the
-	 * n frames counted as failed (-ENETDOWN: tx.failed_down). */
+	 * rest back.  Return n, or -errno (-ENETDOWN, -ENODEV: set r->gone)
+	 * with every frame counted once (sent, in flight, or failed:
+	 * tx.failed_down for a down or gone link) and the slots of failed
+	 * frames given back; frames that waited from an earlier commit may
+	 * fail with them. */
 	int (*tx_commit)(struct netring *r, const struct netring_tx_slot *s,
 			 unsigned n, unsigned reserved);
 	/* Reclaim completions; return the free slots (>= 0) or -errno. */

@@ -326,7 +326,7 @@ static int run_down(const struct opts *o)
 	if (netring_get_info(r, &info, sizeof(info)))
 		fail("netring_get_info");
 	CHECK_EQ("info.mtu", info.mtu, 1500);
-	CHECK_EQ("info.tx_capacity", info.tx_capacity, 1500 + 14 + 8);
+	CHECK_EQ("info.tx_capacity", info.tx_capacity, 1500 + 14 + 4);
 
 	/* A new TAP is down. */
 	CHECK_EQ("reserve while down", netring_tx_reserve(r, s, 8), 8);

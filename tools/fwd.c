@@ -244,6 +244,8 @@ static int open_rings(struct fwd *w)
 			cfg.mode = NETRING_MODE_TAKE;
 			if (i)
 				cfg.share_umem = w->rings[0].r;
+			else
+				cfg.flags |= NETRING_CF_UMEM_SHAREABLE;
 		}
 		rc = netring_open(&fr->r, fr->name, &cfg, errbuf);
 		if (rc < 0) {
