@@ -154,6 +154,17 @@ enum netring_config_flags {
 	 * to share it (config.share_umem of that ring).  A registered UMEM
 	 * cannot grow, so this doubles its chunks (and its locked memory). */
 	NETRING_CF_UMEM_SHAREABLE = 1u << 6,
+	/*
+	 * Stamp every frame when the kernel hook sees it (TS_SOFTWARE).
+	 * AF_PACKET, TAP and pcap frames always carry such a stamp.  The xdp
+	 * backend stamps in its XDP program only when asked: reading the
+	 * clock there costs ~27 ns per frame on this kind of VM, a third of
+	 * the program's cost and as much as the whole redirect; without the
+	 * flag its frames get the burst's time (TS_BURST, one clock read per
+	 * burst in user space), or the device's hardware stamp where it has
+	 * one.  Capture tools want the flag (`netring dump` sets it).
+	 */
+	NETRING_CF_TS_EACH_FRAME = 1u << 7,
 };
 
 /*

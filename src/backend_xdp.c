@@ -146,7 +146,8 @@ struct xdp_ring {
 	bool tx_only;
 	bool zerocopy;
 	bool hw_stamps; /* the device stamps received frames */
-	bool meta_fast; /* records carry a TAI stamp: the common case */
+	bool meta_fast;      /* records come with every frame */
+	uint32_t meta_plain; /* their flags for a plain frame: TS_TAI or 0 */
 	bool tx_down;   /* a kick found the interface down: check it again */
 	int member_fd;  /* AF_PACKET socket holding promiscuous/MAC memberships */
 	int gone;       /* -errno once the interface went away, else 0 */
@@ -306,11 +307,55 @@ _Static_assert(offsetof(struct netring_frame, wire_len) ==
 
 /*
  * Take up to max frames from queue q.  The common case - one buffer, a
- * record with a TAI stamp and no tag - reads the descriptor and two words
- * of record and writes the view once; nothing is copied and the RX ring
- * is not advanced: release does that.  Anything else goes through
- * frame_slow(), one frame at a time.
+ * record with the plain flags (a TAI stamp, or with per-burst stamps
+ * none) and no tag - reads the descriptor and the record's words and
+ * writes the view once; nothing is copied and the RX ring is not
+ * advanced: release does that.  Anything else goes through frame_slow(),
+ * one frame at a time.
  */
+/*
+ * The common-case loop: plain frames (one buffer, the record's flags equal
+ * to `plain`), each view written as four 8-byte stores.  Inlined twice
+ * with `kernel_ts` constant, so per frame there is no test of the stamp
+ * kind: a kernel stamp is the record's TAI stamp minus `base` (TAI -
+ * realtime); a burst stamp is `base` itself.  Stops at the first frame
+ * that is not plain.
+ */
+static inline __attribute__((always_inline)) struct netring_frame *
+fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
+	 struct netring_frame *v, struct netring_frame *vend, uint32_t *atp,
+	 uint64_t *bytesp, uint32_t plain, uint64_t base, uint64_t tail,
+	 const bool kernel_ts)
+{
+	uint32_t at = *atp;
+	uint64_t bytes = *bytesp;
+
+	for (; v != vend; v++, at++) {
+		const struct xdp_desc *d = &descs[at & mask];
+		const uint8_t *data = area + d->addr;
+		uint64_t lens = d->len | (uint64_t)d->len << 32, ts;
+		uint32_t mflags;
+
+		memcpy(&mflags, data - sizeof(mflags), sizeof(mflags));
+		if (unlikely((mflags ^ plain) | (d->options & XDP_PKT_CONTD)))
+			break;
+		if (kernel_ts) {
+			memcpy(&ts, data - sizeof(struct nr_xsk_meta), sizeof(ts));
+			ts -= base;
+		} else {
+			ts = base;
+		}
+		v->data = data;
+		memcpy(&v->len, &lens, sizeof(lens));
+		v->ts_ns = ts;
+		memcpy(&v->ifindex, &tail, sizeof(tail));
+		bytes += d->len;
+	}
+	*atp = at;
+	*bytesp = bytes;
+	return v;
+}
+
 static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 				struct netring_frame *f, unsigned max,
 				uint64_t *now)
@@ -318,9 +363,10 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 	const struct xdp_desc *descs = q->rx.descs;
 	const uint8_t *area = q->umem->area;
 	const uint32_t mask = q->rx.mask;
-	const uint64_t tai = (uint64_t)x->tai_minus_rt;
+	const uint32_t plain = x->meta_plain;
 	const uint64_t tail = x->ifindex |
-			      (uint64_t)NETRING_FRAME_TS_SOFTWARE << 48;
+			      (uint64_t)(plain ? NETRING_FRAME_TS_SOFTWARE :
+						 NETRING_FRAME_TS_BURST) << 48;
 	uint32_t at = q->rx_taken, end = q->rx.cached_prod;
 	struct netring_frame *v = f, *vend;
 	uint64_t bytes = 0;
@@ -335,24 +381,18 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 	}
 	vend = f + (end - at < max ? end - at : max);
 	fast = x->meta_fast && !*x->meta_missing;
+	/* Burst stamps: one clock read for the burst, the value
+	 * frame_slow() gives its frames too. */
+	if (!plain && fast && v != vend && !*now)
+		*now = nr_now_ns();
 	while (v != vend) {
-		for (; fast && v != vend; v++, at++) {
-			const struct xdp_desc *d = &descs[at & mask];
-			const uint8_t *data = area + d->addr;
-			uint64_t lens = d->len | (uint64_t)d->len << 32, ts;
-			uint32_t mflags;
-
-			memcpy(&mflags, data - sizeof(mflags), sizeof(mflags));
-			if (unlikely((mflags ^ NR_XSK_META_TS_TAI) |
-				     (d->options & XDP_PKT_CONTD)))
-				break;
-			memcpy(&ts, data - sizeof(struct nr_xsk_meta), sizeof(ts));
-			v->data = data;
-			memcpy(&v->len, &lens, sizeof(lens));
-			v->ts_ns = ts - tai;
-			memcpy(&v->ifindex, &tail, sizeof(tail));
-			bytes += d->len;
-		}
+		if (fast)
+			v = plain ? fast_run(descs, mask, area, v, vend, &at,
+					     &bytes, plain,
+					     (uint64_t)x->tai_minus_rt, tail,
+					     true) :
+				    fast_run(descs, mask, area, v, vend, &at,
+					     &bytes, 0, *now, tail, false);
 		while (v != vend) {
 			uint32_t frags = frame_slow(x, q, at, end, v, now);
 
@@ -1763,13 +1803,17 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 		req.xsk_queues = qids;
 		req.nxsk = x->nq;
 		req.hw_timestamps = x->hw_stamps;
+		req.sw_timestamps = cfg->flags & NETRING_CF_TS_EACH_FRAME;
 		rc = nr_xdp_prog_plug(&x->prog, &req, x->base.info.note,
 				      sizeof(x->base.info.note), err);
 		if (rc)
 			goto fail;
 		if (x->prog.meta_missing)
 			x->meta_missing = x->prog.meta_missing;
-		x->meta_fast = x->prog.tai;
+		/* The common case of the burst loop: a record with the flags
+		 * the program sets for a plain frame (a TAI stamp, or none). */
+		x->meta_fast = true;
+		x->meta_plain = x->prog.tai ? NR_XSK_META_TS_TAI : 0;
 	}
 
 	describe(x, pl, zc, flags & XDP_USE_SG, share != NULL);

@@ -110,7 +110,8 @@ static int config_resolve(const struct netring_config *in,
 				     NETRING_CF_NO_VLAN_RESTORE |
 				     NETRING_CF_FALLBACK | NETRING_CF_TX_ONLY |
 				     NETRING_CF_QDISC_BYPASS |
-				     NETRING_CF_UMEM_SHAREABLE;
+				     NETRING_CF_UMEM_SHAREABLE |
+				     NETRING_CF_TS_EACH_FRAME;
 
 	memset(out, 0, sizeof(*out));
 	if (in) {

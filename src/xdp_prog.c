@@ -285,7 +285,8 @@ static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	p->queues = calloc(req->nxsk ? req->nxsk : 1, sizeof(*p->queues));
 	if (!p->percpu || !p->queues)
 		return nr_fail(err, -ENOMEM, "out of memory");
-	p->tai = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP,
+	p->tai = req->sw_timestamps &&
+		 libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP,
 					 BPF_FUNC_ktime_get_tai_ns, NULL) == 1;
 
 	/* Again: someone may have attached since the caller cleared it. */

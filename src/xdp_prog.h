@@ -48,6 +48,7 @@ struct nr_xdp_prog_req {
 	const uint32_t *xsk_queues; /* ... to these queues */
 	unsigned nxsk;
 	bool hw_timestamps; /* the device stamps received frames */
+	bool sw_timestamps; /* stamp every frame in the program (CLOCK_TAI) */
 };
 
 /* The program attached to an interface now (any owner). */

@@ -347,7 +347,10 @@ int main(int argc, char **argv)
 	};
 	struct netring_loop_opts lo = { .sz = sizeof(lo), .event_fn = on_event,
 					.flags = NETRING_LOOP_LINK_EVENTS };
-	struct netring_config tmpl = { .sz = sizeof(tmpl) };
+	/* Latency is measured from the kernel's stamp of each frame: ask
+	 * the xdp backend for one (the others always give it). */
+	struct netring_config tmpl = { .sz = sizeof(tmpl),
+				       .flags = NETRING_CF_TS_EACH_FRAME };
 	const char *pattern = NULL, *light = NULL;
 	char errbuf[NETRING_ERRBUF_SIZE];
 	struct sigaction sa = { .sa_handler = on_signal };

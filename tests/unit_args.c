@@ -315,7 +315,8 @@ static void test_dump_valid(void)
 	CHECK(a.cfg.frame_size == 4096, "frame_size %u", a.cfg.frame_size);
 	CHECK(a.cfg.busy_poll_us == 50, "busy_poll %u", a.cfg.busy_poll_us);
 	CHECK(a.cfg.queue == NETRING_QUEUE_ALL, "queue %d", a.cfg.queue);
-	CHECK(a.cfg.flags == (NETRING_CF_OUTGOING | NETRING_CF_PROMISC),
+	CHECK(a.cfg.flags == (NETRING_CF_OUTGOING | NETRING_CF_PROMISC |
+			      NETRING_CF_TS_EACH_FRAME),
 	      "flags 0x%x", a.cfg.flags);
 
 	/* Long spellings, and the defaults left at 0 for the library. */
@@ -396,7 +397,7 @@ static void test_dump_xdp(void)
 	rc = dump_args_parse(&a, b.argc, b.argv, err, sizeof(err));
 	CHECK(rc == 0, "auto take set: %d %s", rc, err);
 	CHECK(a.cfg.backend == NETRING_BACKEND_AUTO &&
-		      a.cfg.flags == NETRING_CF_FALLBACK &&
+		      a.cfg.flags == (NETRING_CF_FALLBACK | NETRING_CF_TS_EACH_FRAME) &&
 		      a.cfg.queue == NETRING_QUEUE_ALL,
 	      "backend %d flags 0x%x queue %d", a.cfg.backend, a.cfg.flags,
 	      a.cfg.queue);

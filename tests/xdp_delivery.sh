@@ -40,7 +40,7 @@ paced_exact)
 unthrottled_accounted)
 	count=100000 seed=302 api=dispatch
 	stream=(--len 60:1514 --vlan-every 7)
-	rx_opts=(--expect-accounted --ring-frames 256)
+	rx_opts=(--expect-accounted --ring-frames 256 --expect-ts burst)
 	;;
 stalled_accounted)
 	count=20000 seed=303

@@ -421,6 +421,10 @@ int main(int argc, char **argv)
 			return 1;
 	}
 
+	/* Kernel stamps on AF_XDP cost a clock read per frame in the XDP
+	 * program: asked for only when the test expects them. */
+	if (v.ts == TS_SOFTWARE)
+		cfg.flags |= NETRING_CF_TS_EACH_FRAME;
 	rc = netring_open(&r, ifname, &cfg, errbuf);
 	if (rc < 0) {
 		fprintf(stderr, "FAIL: netring_open(%s): %s: %s\n", ifname,

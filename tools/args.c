@@ -695,6 +695,8 @@ int dump_args_parse(struct dump_args *a, int argc, char **argv, char *err,
 
 	memset(a, 0, sizeof(*a));
 	a->cfg.sz = sizeof(a->cfg);
+	/* A capture tool: a kernel stamp on every frame, on xdp too. */
+	a->cfg.flags = NETRING_CF_TS_EACH_FRAME;
 	opterr = 0;
 	optind = 0; /* glibc: start over, as for a new argv */
 	while ((c = getopt_long(argc, argv, ":i:r:c:t:w:qb:Q:hZ:", dump_options,
