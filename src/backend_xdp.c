@@ -148,6 +148,7 @@ struct xdp_ring {
 	bool hw_stamps; /* the device stamps received frames */
 	bool meta_fast;      /* records come with every frame */
 	uint32_t meta_plain; /* their flags for a plain frame: TS_TAI or 0 */
+	bool no_record; /* the program writes none: tags are in the bytes */
 	bool tx_down;   /* a kick found the interface down: check it again */
 	int member_fd;  /* AF_PACKET socket holding promiscuous/MAC memberships */
 	int gone;       /* -errno once the interface went away, else 0 */
@@ -177,6 +178,7 @@ static inline struct xdp_ring *to_xdp(struct netring *r)
 }
 
 static const uint32_t meta_present; /* for rings with no program */
+static const uint32_t meta_absent = 1; /* a program that writes no record */
 
 /* ---- receive ----------------------------------------------------------- */
 
@@ -305,27 +307,35 @@ _Static_assert(offsetof(struct netring_frame, wire_len) ==
 #error "the view stores below assume little-endian words"
 #endif
 
+/* The common-case loop applies: records come with every frame (and the
+ * driver kept room for them), or the program writes none. */
+static inline bool rx_fast(const struct xdp_ring *x)
+{
+	return x->no_record || (x->meta_fast && !*x->meta_missing);
+}
+
 /*
  * Take up to max frames from queue q.  The common case - one buffer, a
  * record with the plain flags (a TAI stamp, or with per-burst stamps
- * none) and no tag - reads the descriptor and the record's words and
+ * none) or no record, and no tag - reads the descriptor and the record's words and
  * writes the view once; nothing is copied and the RX ring is not
  * advanced: release does that.  Anything else goes through frame_slow(),
  * one frame at a time.
  */
 /*
  * The common-case loop: plain frames (one buffer, the record's flags equal
- * to `plain`), each view written as four 8-byte stores.  Inlined twice
- * with `kernel_ts` constant, so per frame there is no test of the stamp
- * kind: a kernel stamp is the record's TAI stamp minus `base` (TAI -
- * realtime); a burst stamp is `base` itself.  Stops at the first frame
- * that is not plain.
+ * to `plain` - or with `no_record`, no tag in the bytes), each view
+ * written as four 8-byte stores.  Inlined three times with `kernel_ts`
+ * and `no_record` constant, so per frame there is no test of the mode: a
+ * kernel stamp is the record's TAI stamp minus `base` (TAI - realtime); a
+ * burst stamp is `base` itself.  Stops at the first frame that is not
+ * plain.
  */
 static inline __attribute__((always_inline)) struct netring_frame *
 fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
 	 struct netring_frame *v, struct netring_frame *vend, uint32_t *atp,
 	 uint64_t *bytesp, uint32_t plain, uint64_t base, uint64_t tail,
-	 const bool kernel_ts)
+	 const bool kernel_ts, const bool no_record)
 {
 	uint32_t at = *atp;
 	uint64_t bytes = *bytesp;
@@ -333,11 +343,32 @@ fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
 	for (; v != vend; v++, at++) {
 		const struct xdp_desc *d = &descs[at & mask];
 		const uint8_t *data = area + d->addr;
-		uint64_t lens = d->len | (uint64_t)d->len << 32, ts;
-		uint32_t mflags;
+		const uint32_t len = d->len;
+		uint64_t lens = len | (uint64_t)len << 32, ts;
+		uint32_t odd;
 
-		memcpy(&mflags, data - sizeof(mflags), sizeof(mflags));
-		if (unlikely((mflags ^ plain) | (d->options & XDP_PKT_CONTD)))
+		if (no_record) {
+			/* A tag is in the bytes (the program put back one
+			 * the device stripped): EtherType 0x8100 or 0x88a8.
+			 * Read as little-endian words (0x0081, 0xa888) both
+			 * agree on the bits of 0x57f6, so one test finds
+			 * them; the few other EtherTypes it finds (none in
+			 * common use) take the slow path, which reads the
+			 * type exactly. */
+			uint16_t type;
+
+			memcpy(&type, data + 12, sizeof(type));
+			/* Two branches: cheaper here than one on a sum. */
+			if (unlikely((type & 0x57f6) == 0x0080))
+				break;
+			odd = 0;
+		} else {
+			uint32_t mflags;
+
+			memcpy(&mflags, data - sizeof(mflags), sizeof(mflags));
+			odd = mflags ^ plain;
+		}
+		if (unlikely(odd | (d->options & XDP_PKT_CONTD)))
 			break;
 		if (kernel_ts) {
 			memcpy(&ts, data - sizeof(struct nr_xsk_meta), sizeof(ts));
@@ -349,7 +380,7 @@ fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
 		memcpy(&v->len, &lens, sizeof(lens));
 		v->ts_ns = ts;
 		memcpy(&v->ifindex, &tail, sizeof(tail));
-		bytes += d->len;
+		bytes += len;
 	}
 	*atp = at;
 	*bytesp = bytes;
@@ -380,7 +411,7 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 			__atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
 	}
 	vend = f + (end - at < max ? end - at : max);
-	fast = x->meta_fast && !*x->meta_missing;
+	fast = rx_fast(x);
 	/* Burst stamps: one clock read for the burst, the value
 	 * frame_slow() gives its frames too. */
 	if (!plain && fast && v != vend && !*now)
@@ -390,9 +421,14 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 			v = plain ? fast_run(descs, mask, area, v, vend, &at,
 					     &bytes, plain,
 					     (uint64_t)x->tai_minus_rt, tail,
+					     true, false) :
+			    x->no_record ?
+				    fast_run(descs, mask, area, v, vend, &at,
+					     &bytes, 0, *now, tail, false,
 					     true) :
 				    fast_run(descs, mask, area, v, vend, &at,
-					     &bytes, 0, *now, tail, false);
+					     &bytes, 0, *now, tail, false,
+					     false);
 		while (v != vend) {
 			uint32_t frags = frame_slow(x, q, at, end, v, now);
 
@@ -406,7 +442,7 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 			/* Buffers of one frame: fewer frames may be left. */
 			if (frags > 1 && (uint32_t)(vend - v) > end - at)
 				vend = v + (end - at);
-			fast = x->meta_fast && !*x->meta_missing;
+			fast = rx_fast(x);
 			if (fast)
 				break; /* back to the common case */
 		}
@@ -1804,6 +1840,7 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 		req.nxsk = x->nq;
 		req.hw_timestamps = x->hw_stamps;
 		req.sw_timestamps = cfg->flags & NETRING_CF_TS_EACH_FRAME;
+		req.vlan_out_of_band = !x->vlan_restore;
 		rc = nr_xdp_prog_plug(&x->prog, &req, x->base.info.note,
 				      sizeof(x->base.info.note), err);
 		if (rc)
@@ -1811,9 +1848,14 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 		if (x->prog.meta_missing)
 			x->meta_missing = x->prog.meta_missing;
 		/* The common case of the burst loop: a record with the flags
-		 * the program sets for a plain frame (a TAI stamp, or none). */
+		 * the program sets for a plain frame (a TAI stamp, or none),
+		 * or no record at all: then frame_slow() reads tags from the
+		 * bytes, as for a driver that keeps no metadata. */
 		x->meta_fast = true;
 		x->meta_plain = x->prog.tai ? NR_XSK_META_TS_TAI : 0;
+		x->no_record = !x->prog.record;
+		if (x->no_record)
+			x->meta_missing = &meta_absent;
 	}
 
 	describe(x, pl, zc, flags & XDP_USE_SG, share != NULL);

@@ -201,6 +201,10 @@ static int try_attach(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	set_match(skel, req);
 	skel->rodata->use_tai = p->tai;
 	skel->rodata->use_ts_kfunc = bind_dev && req->hw_timestamps;
+	/* A record only for what the bytes cannot carry (netring_xsk.h). */
+	p->record = p->tai ||
+		    (bind_dev && (req->hw_timestamps || req->vlan_out_of_band));
+	skel->rodata->record = p->record;
 	rc = bpf_map__set_max_entries(skel->maps.xsks, req->map_entries);
 	if (rc)
 		return rc;

@@ -26,6 +26,7 @@ struct nr_xdp_prog {
 	enum netring_xdp_attach attached; /* NATIVE or GENERIC once plugged */
 	bool kfuncs; /* bound to the device: metadata kfuncs reach the driver */
 	bool tai;    /* the program stamps frames with CLOCK_TAI */
+	bool record; /* it writes a metadata record in front of every frame */
 	/* Non-zero once the driver kept no room for the metadata record of
 	 * a frame (the program's global, mapped): records are then stale. */
 	const volatile uint32_t *meta_missing;
@@ -49,6 +50,9 @@ struct nr_xdp_prog_req {
 	unsigned nxsk;
 	bool hw_timestamps; /* the device stamps received frames */
 	bool sw_timestamps; /* stamp every frame in the program (CLOCK_TAI) */
+	/* A tag the device strips is reported out of band only: without
+	 * this the program puts it back into the bytes. */
+	bool vlan_out_of_band;
 };
 
 /* The program attached to an interface now (any owner). */

@@ -25,7 +25,24 @@ foreach(t xdp_scene xdp_cycles xdp_probe xdp_config xdp_match)
   endif()
 endforeach()
 
+# A tc program that tags frames out of band (tests/bpf/nrt_vlan_push.bpf.c),
+# compiled with the library's BPF compiler; loaded by tc.
+set(_nrx_vlan_push_obj ${CMAKE_CURRENT_BINARY_DIR}/nrt_vlan_push.bpf.o)
+if(NETRING_BPF_CLANG)
+  set(_nrx_bpf_inc)
+  if(CMAKE_LIBRARY_ARCHITECTURE)
+    set(_nrx_bpf_inc -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
+  endif()
+  add_custom_command(OUTPUT ${_nrx_vlan_push_obj}
+    COMMAND ${NETRING_BPF_CLANG} -g -O2 -target bpf -Wall -Werror
+            ${_nrx_bpf_inc} -c ${_nrx_dir}/bpf/nrt_vlan_push.bpf.c
+            -o ${_nrx_vlan_push_obj}
+    DEPENDS ${_nrx_dir}/bpf/nrt_vlan_push.bpf.c VERBATIM)
+  add_custom_target(nrt_vlan_push_bpf ALL DEPENDS ${_nrx_vlan_push_obj})
+endif()
+
 set(_nrx_env
+  NRX_VLAN_PUSH_OBJ=${_nrx_vlan_push_obj}
   NRT_SEND=$<TARGET_FILE:nrt-send>
   NRX_RX=$<TARGET_FILE:xdp_rx>
   NRX_SEND=$<TARGET_FILE:xdp_send>
@@ -52,6 +69,13 @@ foreach(mode native generic)
   nrx_test(xdp_take_mac_leaves_host_ping_working_${mode} xdp_take_mac.sh
     ${mode})
 endforeach()
+
+# A tag the device stripped (veth, offloaded) is back in the bytes: put
+# there by the program (no record) or by the library (record mode).
+nrx_test(xdp_offloaded_vlan_tag_is_put_back_burst_stamps xdp_vlan_offload.sh
+  burst)
+nrx_test(xdp_offloaded_vlan_tag_is_put_back_kernel_stamps xdp_vlan_offload.sh
+  software)
 
 nrx_test(xdp_config_rejects_bad_values xdp_in_ns.sh config)
 nrx_test(xdp_match_takes_exactly_what_it_names xdp_in_ns.sh match)

@@ -33,6 +33,8 @@ struct verifier {
 	bool exact;     /* every frame, nothing dropped */
 	bool unordered; /* several queues: no order across them */
 	enum ts_expect ts;
+	int32_t pushed_tci; /* >= 0: the sender's tc pushed this tag
+			     * out of band (skb metadata), -1: none */
 	uint64_t plug_ns;
 
 	uint64_t received;
@@ -105,9 +107,42 @@ static void verify_ts(struct verifier *v, const struct netring_frame *f,
 			v->plug_ns);
 }
 
+/* A tag the device stripped (pushed by the sender's tc program, so it
+ * travelled in the skb's metadata) must be back in the bytes, after the
+ * MAC addresses, and named in the view; returns the frame as sent (tag
+ * removed) in buf, or NULL after reporting the failure. */
+static const uint8_t *untag_pushed(struct verifier *v,
+				   const struct netring_frame *f, uint8_t *buf,
+				   size_t size)
+{
+	const uint8_t *d = f->data;
+	uint16_t tci = (uint16_t)v->pushed_tci;
+
+	if (f->len < 18 || f->len - 4 > size || d[12] != 0x81 || d[13] != 0x00 ||
+	    d[14] != (tci >> 8) || d[15] != (tci & 0xff)) {
+		failure(v, "frame %" PRIu64 " (%" PRIu32 " bytes): no 802.1Q tag %u after the MACs"
+			" (bytes 12..15: %02x%02x %02x%02x)", v->received - 1,
+			f->len, tci, f->len >= 16 ? d[12] : 0, f->len >= 16 ? d[13] : 0,
+			f->len >= 16 ? d[14] : 0, f->len >= 16 ? d[15] : 0);
+		return NULL;
+	}
+	if (!(f->flags & NETRING_FRAME_VLAN) || f->vlan_tci != tci) {
+		failure(v, "frame %" PRIu64 ": flags 0x%x tci 0x%04x, expected VLAN tci 0x%04x",
+			v->received - 1, f->flags, f->vlan_tci, tci);
+		return NULL;
+	}
+	v->vlan++;
+	memcpy(buf, d, 12);
+	memcpy(buf + 12, d + 16, f->len - 16);
+	return buf;
+}
+
 static void verify_frame(struct verifier *v, const struct netring_frame *f)
 {
 	bool truncated = f->flags & NETRING_FRAME_TRUNCATED;
+	static uint8_t untagged[16384];
+	const uint8_t *data = f->data;
+	uint32_t len = f->len, wire_len = f->wire_len;
 	struct nrt_shape shape;
 	char why[160];
 	uint32_t seq;
@@ -117,7 +152,14 @@ static void verify_frame(struct verifier *v, const struct netring_frame *f)
 	v->wire_bytes += f->wire_len;
 	v->truncated += truncated;
 
-	if (nrt_frame_verify(&v->stream, f->data, f->len, f->wire_len, truncated,
+	if (v->pushed_tci >= 0) {
+		data = untag_pushed(v, f, untagged, sizeof(untagged));
+		if (!data)
+			return;
+		len -= 4;
+		wire_len -= 4;
+	}
+	if (nrt_frame_verify(&v->stream, data, len, wire_len, truncated,
 			     &seq, &shape, why, sizeof(why))) {
 		failure(v, "frame %" PRIu64 ": %s", v->received - 1, why);
 		return;
@@ -143,7 +185,9 @@ static void verify_frame(struct verifier *v, const struct netring_frame *f)
 	/* The bytes were compared with the tag in place; the view must also
 	 * name the tag.  XDP sees the frame as sent, so a tag that was never
 	 * stripped is reported, not "restored". */
-	if (shape.vlan) {
+	if (v->pushed_tci >= 0) {
+		/* checked above */
+	} else if (shape.vlan) {
 		v->vlan++;
 		if (!(f->flags & NETRING_FRAME_VLAN) || f->vlan_tci != shape.tci)
 			failure(v, "seq %" PRIu32 ": flags 0x%x tci 0x%04x, expected VLAN tci 0x%04x",
@@ -280,6 +324,8 @@ static void usage(FILE *f)
 		"  --match-ethertype HEX  --match-mac MAC (repeatable)\n"
 		"  --stall-until FILE   take nothing until FILE exists\n"
 		"  --expect-ts any|software|burst\n"
+		"  --pushed-vlan TCI   the sender's tc pushes this tag out of band:\n"
+		"                      expect it in the bytes and the view\n"
 		"Prints 'ready' once plugged, then checks frames 0..COUNT-1.\n"
 		NRT_STREAM_USAGE);
 }
@@ -299,6 +345,7 @@ int main(int argc, char **argv)
 		{ "match-ethertype", required_argument, NULL, 'e' },
 		{ "match-mac", required_argument, NULL, 'm' },
 		{ "stall-until", required_argument, NULL, 'S' },
+		{ "pushed-vlan", required_argument, NULL, 'V' },
 		{ "len", required_argument, NULL, 'L' },
 		{ "vlan-every", required_argument, NULL, 'L' },
 		{ "jumbo", required_argument, NULL, 'L' },
@@ -308,7 +355,7 @@ int main(int argc, char **argv)
 	struct netring_config cfg = { .sz = sizeof(cfg),
 				      .backend = NETRING_BACKEND_XDP,
 				      .mode = NETRING_MODE_TAKE };
-	static struct verifier v = { .last_seq = -1 };
+	static struct verifier v = { .last_seq = -1, .pushed_tci = -1 };
 	char errbuf[NETRING_ERRBUF_SIZE] = "";
 	uint64_t val, timeout_s = 30, deadline;
 	const char *ifname = NULL, *stall = NULL;
@@ -394,6 +441,10 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			stall = optarg;
+			break;
+		case 'V':
+			rc = parse_u64(optarg, 4095, &val, 10);
+			v.pushed_tci = (int32_t)val;
 			break;
 		case 'L':
 			rc = nrt_stream_option(&v.stream, longopts[idx].name,

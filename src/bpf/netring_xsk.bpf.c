@@ -34,6 +34,10 @@ const volatile __u8 use_tai; /* bpf_ktime_get_tai_ns() exists */
 /* The device stamps received frames in hardware: ask it (kfunc).  Devices
  * without (veth, most virtual ones) would only answer "none". */
 const volatile __u8 use_ts_kfunc;
+/* Write the metadata record in front of every frame (netring_xsk.h says
+ * when the library asks for it); else a stripped tag goes back into the
+ * frame's bytes. */
+const volatile __u8 record;
 
 /* Set once a frame found no room for metadata (a driver that keeps none):
  * the library, which maps this, then reads no record. */
@@ -266,6 +270,31 @@ static __always_inline void write_meta(struct xdp_md *ctx, const int kfuncs)
 	m->flags = flags;
 }
 
+/* A tag the device stripped, put back after the MAC addresses, as it
+ * was on the wire.  With no headroom for it (no driver seen) the frame
+ * goes as it is, untagged. */
+static __always_inline void vlan_push(struct xdp_md *ctx)
+{
+	__be16 vproto = 0;
+	__u16 tci = 0;
+	__u32 *w;
+
+	if (bpf_xdp_metadata_rx_vlan_tag(ctx, &vproto, &tci) != 0)
+		return;
+	if (bpf_xdp_adjust_head(ctx, -4))
+		return;
+	w = (void *)(long)ctx->data;
+	if ((void *)(w + 4) > (void *)(long)ctx->data_end)
+		return;
+	/* The 12 address bytes move 4 to the front; word by word, each
+	 * read before the word it lands on is written. */
+	w[0] = w[1];
+	w[1] = w[2];
+	w[2] = w[3];
+	((__be16 *)w)[6] = vproto;
+	((__be16 *)w)[7] = bpf_htons(tci);
+}
+
 static __always_inline int xsk_redirect(struct xdp_md *ctx, const int kfuncs)
 {
 	void *data = (void *)(long)ctx->data;
@@ -280,16 +309,16 @@ static __always_inline int xsk_redirect(struct xdp_md *ctx, const int kfuncs)
 		count(NR_XSK_PASSED);
 		return XDP_PASS;
 	}
-	if (!bpf_map_lookup_elem(&xsks, &q)) {
-		count(NR_XSK_NO_SOCKET);
-		return XDP_PASS;
-	}
-	write_meta(ctx, kfuncs);
+	/* The redirect happens after we return: the record or the tag can
+	 * still be written (no separate lookup of the socket first). */
 	if (bpf_redirect_map(&xsks, q, XDP_PASS) != XDP_REDIRECT) {
-		/* The socket left between the lookup and now. */
 		count(NR_XSK_NO_SOCKET);
 		return XDP_PASS;
 	}
+	if (record)
+		write_meta(ctx, kfuncs);
+	else if (kfuncs)
+		vlan_push(ctx);
 	count(NR_XSK_MATCHED);
 	return XDP_REDIRECT;
 }

@@ -37,12 +37,20 @@ struct nr_xsk_counters {
 
 /*
  * Written with bpf_xdp_adjust_meta() so that it ends where the frame
- * begins; the kernel copies it into the UMEM slot with the frame.  The
- * program writes it for every frame it redirects, so the library reads
- * only `flags` (the four bytes right in front of the frame) and, when a
- * flag says so, the field it names.  A driver that keeps no metadata makes
- * the program set `meta_missing` (a global the library maps): the library
- * then ignores the records.
+ * begins; the kernel copies it into the UMEM slot with the frame.  Only
+ * when the ring needs something a frame's bytes cannot tell (a kernel or
+ * device stamp per frame, a stripped tag kept out of the bytes: the
+ * program's `record`).  Then the program writes it for every frame it
+ * redirects, so the library reads only `flags` (the four bytes right in
+ * front of the frame) and, when a flag says so, the field it names.  A
+ * driver that keeps no metadata makes the program set `meta_missing` (a
+ * global the library maps): the library then ignores the records.
+ *
+ * Without a record the program puts a tag the device stripped back into
+ * the bytes itself, and the library reads tags from the bytes.  Writing
+ * the record costs more than its instructions: it is one more cache line
+ * per frame that the kernel writes on one CPU and the reader fetches on
+ * another (measured on veth, copy mode: 3 % of the saturation rate).
  */
 #define NR_XSK_META_TS_HW (1u << 0)   /* ts from the device (kfunc) */
 #define NR_XSK_META_TS_TAI (1u << 1)  /* ts is CLOCK_TAI when the hook ran */
