@@ -47,8 +47,9 @@ demo: deps all
 bench: deps all
 	@bench/run.sh $(BUILD)
 
-# Long runs, not part of `make test`: 10 M frames of overload accounting on
-# each backend, and each libFuzzer target for FUZZ_SECONDS (clang build).
+# Long runs, not part of `make test`: `make soak`, 10 M frames of overload
+# accounting on each backend (packet, xdp, tap); `make fuzz`, each libFuzzer
+# target for FUZZ_SECONDS (clang build).
 SOAK_FRAMES ?= 10000000
 FUZZ_SECONDS ?= 600
 soak: deps all
@@ -57,6 +58,8 @@ soak: deps all
 		NRX_PROBE=$(BUILD)/tests/xdp_probe \
 		tests/overload_accounting.sh $$b $(SOAK_FRAMES) || exit 1; \
 	done
+	NRF_RX=$(BUILD)/tests/fault_rx NRT_SEND=$(BUILD)/tests/nrt-send \
+		tests/tap_overload.sh $(SOAK_FRAMES)
 
 fuzz: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \

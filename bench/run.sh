@@ -13,7 +13,7 @@
 #
 # --long: 10 repetitions of longer runs; --quick: 1 short repetition (a
 # smoke test of the machinery, its numbers mean little).  NRB_SECTIONS
-# (rate latency idle zeroloss instructions loop4 tx) runs only some.  Exit 0
+# (rate latency idle zeroloss cost instructions loop4 tx) runs only some.  Exit 0
 # when every target is met, 3 when the run completed but some target was
 # missed, 1 when the run itself failed.
 set -u
@@ -307,7 +307,7 @@ saturate() {
 
 # ---- the cases ----------------------------------------------------------
 
-RATE_RECEIVERS="limit ref-afxdp netring-xdp ref-tpacket tcpdump netring-packet"
+RATE_RECEIVERS=${NRB_RATE_RECEIVERS:-"limit ref-afxdp netring-xdp ref-tpacket tcpdump netring-packet"}
 # Latency: NAME@CPU, the receiver's CPU.  Poll mode on the generator's CPU
 # (the kernel's receive work runs there too: a local wake-up) and on the
 # other; busy-poll needs a CPU of its own.
@@ -322,7 +322,7 @@ say "placement: generator (BPF_PROG_RUN live frames) on CPU $GEN_CPU;" \
 	"; receiving process on CPU $RX_CPU"
 
 # NRB_SECTIONS: run only some sections (for working on the benchmark).
-SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss instructions loop4 tx} "
+SECTIONS=" ${NRB_SECTIONS:-rate latency idle zeroloss cost instructions loop4 tx} "
 section() { case $SECTIONS in *" $1 "*) return 0 ;; esac; return 1; }
 
 say ""
@@ -472,10 +472,12 @@ xdp_cost() {
 	note "$(tail -n 1 "$COST_CSV" | awk -F, '{ printf "%-16s XDP program %-16s %6.1f ns per frame (kernel, %d frames)", $1, $2, $4, $3 }')"
 }
 
-if section instructions; then
+if section cost; then
 	xdp_cost limit
 	xdp_cost ref-afxdp
 	xdp_cost netring-xdp
+fi
+if section instructions; then
 	cg_run netring-xdp "netring_rx_burst netring_rx_release" \
 		"$BIN/nrb-netring" -i "$IF_B" -b xdp
 	cg_run netring-packet "netring_rx_burst netring_rx_release" \
