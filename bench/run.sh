@@ -328,14 +328,19 @@ section() { case $SECTIONS in *" $1 "*) return 0 ;; esac; return 1; }
 say ""
 section rate &&
 	say "== rates at saturation (frames/s received; the generator offers more than any receiver takes)"
+# The order of the receivers is reversed every other repetition: the rates
+# of this shared machine drift within a repetition, and a fixed order would
+# put netring always after its reference.
+RATE_RECEIVERS_REV=$(printf '%s\n' $RATE_RECEIVERS | tac | tr '\n' ' ')
+rate_order() { if [ $(($1 % 2)) = 1 ]; then echo "$RATE_RECEIVERS"; else echo "$RATE_RECEIVERS_REV"; fi; }
 section rate && for rep in $(seq 1 "$REPS"); do
-	for name in $RATE_RECEIVERS; do
+	for name in $(rate_order "$rep"); do
 		saturate "$name" 64 "$SECS" "$rep"
 	done
 done
 section rate && for size in $SIZES_MORE; do
 	for rep in $(seq 1 "$REPS"); do
-		for name in $RATE_RECEIVERS; do
+		for name in $(rate_order "$rep"); do
 			saturate "$name" "$size" "$SECS_SIZES" "$rep"
 		done
 	done

@@ -354,7 +354,11 @@ NETRING_API int netring_get_info(const struct netring *r,
 enum netring_frame_flags {
 	NETRING_FRAME_TRUNCATED = 1u << 0, /* len < wire_len: cut to the slot */
 	NETRING_FRAME_VLAN = 1u << 1,      /* vlan_tci is valid */
-	NETRING_FRAME_VLAN_RESTORED = 1u << 2, /* tag put back into data */
+	/* A tag the device stripped, put back into data by the library.  On
+	 * xdp without per-frame or device stamps the XDP program puts it
+	 * back before the frame reaches the ring (no per-frame record says
+	 * so): the frame then carries only NETRING_FRAME_VLAN. */
+	NETRING_FRAME_VLAN_RESTORED = 1u << 2,
 	NETRING_FRAME_OUTGOING = 1u << 3, /* sent by this host */
 	NETRING_FRAME_TS_SOFTWARE = 1u << 4, /* ts_ns from the kernel */
 	NETRING_FRAME_TS_HARDWARE = 1u << 5, /* ts_ns from the NIC */

@@ -55,6 +55,10 @@
 /* Refresh the CLOCK_TAI - CLOCK_REALTIME offset this often (bursts): it
  * changes only when the kernel's TAI offset is set (leap seconds). */
 #define TAI_REFRESH_BURSTS 1024
+/* How often netring_wait() asks whether the sockets lost their interface
+ * or the program its link (two system calls): at most this often, so that
+ * a receiver that sleeps after every burst does not pay them each time. */
+#define ENDED_CHECK_NS 10000000ull
 /* On close of a ring whose UMEM another ring still uses: how long to wait
  * for the kernel to complete what it took from the TX ring. */
 #define CLOSE_DRAIN_MS 100
@@ -157,6 +161,7 @@ struct xdp_ring {
 	int64_t tai_minus_rt; /* CLOCK_TAI - CLOCK_REALTIME, whole seconds */
 	uint32_t tai_age;     /* bursts since it was read */
 	uint64_t tx_invalid_seen; /* kernel's tx_invalid_descs, last read */
+	uint64_t ended_checked_ns; /* xdp_ended() last asked the kernel */
 	/*
 	 * Several queues: held frames, oldest first, as runs of frames taken
 	 * from one queue, so that release(n) knows which RX ring each comes
@@ -609,13 +614,22 @@ static bool xdp_rx_ready(struct netring *r)
 /*
  * When the interface is removed the kernel unbinds the sockets and sets
  * their error to ENETDOWN, but poll() reports no POLLERR for an AF_XDP
- * socket: the core asks here before it sleeps.  Reading SO_ERROR clears it,
- * so the answer is kept.
+ * socket: the core asks here before it sleeps (at most every
+ * ENDED_CHECK_NS, so a sleep that starts right after a check may wait out
+ * its timeout before the next one).  Reading SO_ERROR clears it, so the
+ * answer is kept.
  */
 static int xdp_ended(struct netring *r)
 {
 	struct xdp_ring *x = to_xdp(r);
+	uint64_t now;
 
+	if (x->gone)
+		return x->gone;
+	now = nr_mono_ns();
+	if (now - x->ended_checked_ns < ENDED_CHECK_NS)
+		return 0;
+	x->ended_checked_ns = now;
 	for (unsigned k = 0; !x->gone && k < x->nq; k++) {
 		int soerr = 0;
 		socklen_t len = sizeof(soerr);
