@@ -111,7 +111,8 @@ static int config_resolve(const struct netring_config *in,
 				     NETRING_CF_FALLBACK | NETRING_CF_TX_ONLY |
 				     NETRING_CF_QDISC_BYPASS |
 				     NETRING_CF_UMEM_SHAREABLE |
-				     NETRING_CF_TS_EACH_FRAME;
+				     NETRING_CF_TS_EACH_FRAME |
+				     NETRING_CF_NO_STREAM_SPIN;
 
 	memset(out, 0, sizeof(*out));
 	if (in) {
@@ -365,6 +366,11 @@ int netring_open(struct netring **ringp, const char *ifname,
 		return nr_fail(errbuf, rc, "eventfd: %s", strerror(-rc));
 	}
 	r->busy_poll_us = p.cfg.busy_poll_us;
+	/* Only AF_XDP wakes the reader for every batch the driver delivers;
+	 * AF_PACKET wakes it once a block (hundreds of frames), where a spin
+	 * measured no faster, only more CPU per frame (22 -> 86 ns). */
+	r->stream_spin = !(p.cfg.flags & NETRING_CF_NO_STREAM_SPIN) &&
+			 p.cfg.backend == NETRING_BACKEND_XDP;
 	/* A source's backend named itself; a TAP's counters start now. */
 	if (p.source && r->info.ifindex)
 		nr_link_get(NULL, r->info.ifindex, NULL, &ctr);
@@ -438,8 +444,10 @@ int netring_rx_burst(struct netring *r, struct netring_frame *frames,
 	if (unlikely(!max))
 		return 0;
 	n = r->ops->rx_burst(r, frames, max);
-	if (likely(n > 0))
+	if (likely(n > 0)) {
 		r->held += (unsigned)n;
+		r->since_wait += (unsigned)n;
+	}
 	return n;
 }
 
@@ -535,6 +543,7 @@ static int socket_error(struct netring *r)
 int netring_wait(struct netring *r, int timeout_ms)
 {
 	struct pollfd pfd[2];
+	uint32_t spin_us;
 	int rc;
 
 	if (!r)
@@ -546,8 +555,12 @@ int netring_wait(struct netring *r, int timeout_ms)
 	rc = r->ops->ended ? r->ops->ended(r) : 0;
 	if (rc)
 		return rc;
-	if (r->busy_poll_us && timeout_ms != 0) {
-		uint64_t end = nr_mono_ns() + (uint64_t)r->busy_poll_us * 1000;
+	spin_us = r->busy_poll_us;
+	if (!spin_us && r->stream_spin && r->since_wait >= NR_STREAM_FRAMES)
+		spin_us = NR_STREAM_SPIN_US;
+	r->since_wait = 0;
+	if (spin_us && timeout_ms != 0) {
+		uint64_t end = nr_mono_ns() + (uint64_t)spin_us * 1000;
 
 		do {
 			if (r->ops->rx_ready(r))

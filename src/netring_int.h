@@ -23,6 +23,12 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* netring_wait() while traffic streams (see netring.h): at least this many
+ * frames taken since the previous wait make it spin this long before it
+ * sleeps. */
+#define NR_STREAM_FRAMES 64
+#define NR_STREAM_SPIN_US 50
+
 /* Interface counters from rtnetlink (IFLA_STATS64). */
 struct nr_link_counters {
 	uint64_t rx_packets;
@@ -128,6 +134,12 @@ struct netring {
 	int break_fd; /* eventfd written by netring_break() */
 	unsigned held;
 	uint32_t busy_poll_us;
+	/* Frames taken since the last netring_wait(): at least
+	 * NR_STREAM_FRAMES means traffic streams and the wait spins first
+	 * (NR_STREAM_SPIN_US) unless the ring was opened with
+	 * NETRING_CF_NO_STREAM_SPIN (then stream_spin is false). */
+	unsigned since_wait;
+	bool stream_spin;
 	int gone; /* -ENODEV once the interface was removed: it stays so */
 	struct netring_info info;
 	/* Delivered-frame counters; updated in the burst path. */
