@@ -56,10 +56,10 @@ soak: deps all
 	for b in packet xdp; do \
 		NRF_RX=$(BUILD)/tests/fault_rx NRT_SEND=$(BUILD)/tests/nrt-send \
 		NRX_PROBE=$(BUILD)/tests/xdp_probe \
-		tests/overload_accounting.sh $$b $(SOAK_FRAMES) || exit 1; \
+		bash tests/overload_accounting.sh $$b $(SOAK_FRAMES) || exit 1; \
 	done
 	NRF_RX=$(BUILD)/tests/fault_rx NRT_SEND=$(BUILD)/tests/nrt-send \
-		tests/tap_overload.sh $(SOAK_FRAMES)
+		bash tests/tap_overload.sh $(SOAK_FRAMES)
 
 fuzz: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
