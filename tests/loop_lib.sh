@@ -101,6 +101,25 @@ nrl_wait_received() {
 	done
 }
 
+# nrl_wait_settled LIMIT: after the sender returned, until loop_rx's
+# received count stops moving (the same over 200 ms), for at most LIMIT
+# seconds: every frame the kernel did not drop is then in.  For streams
+# where some frames may be delivered or dropped, so that no count of
+# received frames says "all handled".
+nrl_wait_settled() {
+	local limit=$1 deadline last got
+	deadline=$(($(date +%s%N) + limit * 1000000000))
+	last=$(nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p')
+	while :; do
+		sleep 0.2
+		got=$(nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p')
+		[ "$got" = "$last" ] && return 0
+		[ "$(date +%s%N)" -gt "$deadline" ] &&
+			nrt_fail "loop_rx still receiving after ${limit}s ($got frames)"
+		last=$got
+	done
+}
+
 # nrl_rx_stop: end loop_rx (SIGTERM: it breaks its loop and summarises).
 nrl_rx_stop() {
 	kill -TERM "$NRL_RX_PID"

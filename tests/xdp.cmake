@@ -28,6 +28,9 @@ endforeach()
 # A tc program that tags frames out of band (tests/bpf/nrt_vlan_push.bpf.c),
 # compiled with the library's BPF compiler; loaded by tc.
 set(_nrx_vlan_push_obj ${CMAKE_CURRENT_BINARY_DIR}/nrt_vlan_push.bpf.o)
+# The same search as cmake/xdp.cmake's (which may come after the tests: on
+# a first configure its cache entry is not there yet).
+find_program(NETRING_BPF_CLANG NAMES clang clang-16 clang-15 clang-14)
 if(NETRING_BPF_CLANG)
   set(_nrx_bpf_inc)
   if(CMAKE_LIBRARY_ARCHITECTURE)
