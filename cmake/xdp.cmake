@@ -29,17 +29,23 @@ if(CMAKE_LIBRARY_ARCHITECTURE)
   list(APPEND _nr_bpf_includes -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
 endif()
 
+# nr_bpf_object(OUT SRC [DEPENDS ...]): compile SRC for -target bpf into
+# OUT (the library's program here, the tests' programs in tests/).
+function(nr_bpf_object out src)
+  cmake_parse_arguments(_a "" "" "DEPENDS" ${ARGN})
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${NETRING_BPF_CLANG} -g -O2 -target bpf -Wall -Werror
+            ${_nr_bpf_includes} -c ${src} -o ${out}
+    DEPENDS ${src} ${_a_DEPENDS}
+    COMMENT "netring: compiling ${src}"
+    VERBATIM)
+endfunction()
+
 file(MAKE_DIRECTORY ${_nr_xdp_out})
-add_custom_command(
-  OUTPUT ${_nr_xdp_out}/netring_xsk.bpf.o
-  COMMAND ${NETRING_BPF_CLANG} -g -O2 -target bpf -Wall -Werror
-          ${_nr_bpf_includes}
-          -c ${_nr_xdp_root}/src/bpf/netring_xsk.bpf.c
-          -o ${_nr_xdp_out}/netring_xsk.bpf.o
-  DEPENDS ${_nr_xdp_root}/src/bpf/netring_xsk.bpf.c
-          ${_nr_xdp_root}/src/bpf/netring_xsk.h
-  COMMENT "netring: compiling the XDP program"
-  VERBATIM)
+nr_bpf_object(${_nr_xdp_out}/netring_xsk.bpf.o
+  ${_nr_xdp_root}/src/bpf/netring_xsk.bpf.c
+  DEPENDS ${_nr_xdp_root}/src/bpf/netring_xsk.h)
 add_custom_command(
   OUTPUT ${_nr_xdp_out}/nr_xsk_skel.h
   COMMAND ${NETRING_BPFTOOL} gen skeleton ${_nr_xdp_out}/netring_xsk.bpf.o

@@ -84,12 +84,17 @@ nrl_status() {
 	grep '^status ' "$NRL_OUT" | tail -1
 }
 
+# nrl_received: loop_rx's received count now (asks it for a status line).
+nrl_received() {
+	nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p'
+}
+
 # nrl_wait_received N SECONDS: until loop_rx has received N frames in all.
 nrl_wait_received() {
 	local want=$1 limit=$2 deadline got
 	deadline=$(($(date +%s%N) + limit * 1000000000))
 	while :; do
-		got=$(nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p')
+		got=$(nrl_received)
 		[ "$got" -ge "$want" ] && return 0
 		if [ "$(date +%s%N)" -gt "$deadline" ]; then
 			kill -TERM "$NRL_RX_PID"
@@ -109,10 +114,10 @@ nrl_wait_received() {
 nrl_wait_settled() {
 	local limit=$1 deadline last got
 	deadline=$(($(date +%s%N) + limit * 1000000000))
-	last=$(nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p')
+	last=$(nrl_received)
 	while :; do
 		sleep 0.2
-		got=$(nrl_status | sed -n 's/.* received=\([0-9]*\).*/\1/p')
+		got=$(nrl_received)
 		[ "$got" = "$last" ] && return 0
 		[ "$(date +%s%N)" -gt "$deadline" ] &&
 			nrt_fail "loop_rx still receiving after ${limit}s ($got frames)"

@@ -26,21 +26,11 @@ foreach(t xdp_scene xdp_cycles xdp_probe xdp_config xdp_match)
 endforeach()
 
 # A tc program that tags frames out of band (tests/bpf/nrt_vlan_push.bpf.c),
-# compiled with the library's BPF compiler; loaded by tc.
+# compiled as the library's XDP program is (cmake/xdp.cmake, there only
+# when the xdp backend is built; the tests skip without it); loaded by tc.
 set(_nrx_vlan_push_obj ${CMAKE_CURRENT_BINARY_DIR}/nrt_vlan_push.bpf.o)
-# The same search as cmake/xdp.cmake's (which may come after the tests: on
-# a first configure its cache entry is not there yet).
-find_program(NETRING_BPF_CLANG NAMES clang clang-16 clang-15 clang-14)
-if(NETRING_BPF_CLANG)
-  set(_nrx_bpf_inc)
-  if(CMAKE_LIBRARY_ARCHITECTURE)
-    set(_nrx_bpf_inc -I/usr/include/${CMAKE_LIBRARY_ARCHITECTURE})
-  endif()
-  add_custom_command(OUTPUT ${_nrx_vlan_push_obj}
-    COMMAND ${NETRING_BPF_CLANG} -g -O2 -target bpf -Wall -Werror
-            ${_nrx_bpf_inc} -c ${_nrx_dir}/bpf/nrt_vlan_push.bpf.c
-            -o ${_nrx_vlan_push_obj}
-    DEPENDS ${_nrx_dir}/bpf/nrt_vlan_push.bpf.c VERBATIM)
+if(COMMAND nr_bpf_object)
+  nr_bpf_object(${_nrx_vlan_push_obj} ${_nrx_dir}/bpf/nrt_vlan_push.bpf.c)
   add_custom_target(nrt_vlan_push_bpf ALL DEPENDS ${_nrx_vlan_push_obj})
 endif()
 
@@ -75,10 +65,10 @@ endforeach()
 
 # A tag the device stripped (veth, offloaded) is back in the bytes: put
 # there by the program (no record) or by the library (record mode).
-nrx_test(xdp_offloaded_vlan_tag_is_put_back_burst_stamps xdp_vlan_offload.sh
-  burst)
-nrx_test(xdp_offloaded_vlan_tag_is_put_back_kernel_stamps xdp_vlan_offload.sh
-  software)
+nrx_test(xdp_offloaded_vlan_tag_is_put_back_burst_stamps xdp_delivery.sh
+  offloaded_vlan_burst native)
+nrx_test(xdp_offloaded_vlan_tag_is_put_back_kernel_stamps xdp_delivery.sh
+  offloaded_vlan_kernel native)
 
 nrx_test(xdp_config_rejects_bad_values xdp_in_ns.sh config)
 nrx_test(xdp_match_takes_exactly_what_it_names xdp_in_ns.sh match)
