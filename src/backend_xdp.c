@@ -153,6 +153,10 @@ struct xdp_ring {
 	bool meta_fast;      /* records come with every frame */
 	uint32_t meta_plain; /* their flags for a plain frame: TS_TAI or 0 */
 	bool no_record; /* the program writes none: tags are in the bytes */
+	/* Bytes in front of the frame in each first buffer: the program's
+	 * record when it is written in the head (record_in_head), else 0.
+	 * The record is in front of the frame either way. */
+	uint32_t meta_skip;
 	bool tx_down;   /* a kick found the interface down: check it again */
 	int member_fd;  /* AF_PACKET socket holding promiscuous/MAC memberships */
 	int gone;       /* -errno once the interface went away, else 0 */
@@ -229,8 +233,8 @@ frame_slow(struct xdp_ring *x, struct xdp_queue *q, uint32_t at, uint32_t end,
 {
 	const struct xdp_desc *descs = q->rx.descs;
 	const struct xdp_desc *d = &descs[at & q->rx.mask];
-	uint8_t *data = q->umem->area + d->addr;
-	uint32_t frags = 1, wire = d->len, flags = 0, mflags = 0;
+	uint8_t *data = q->umem->area + d->addr + x->meta_skip;
+	uint32_t frags = 1, wire = d->len - x->meta_skip, flags = 0, mflags = 0;
 	struct nr_xsk_meta m = { 0 };
 
 	for (uint32_t i = at; descs[i & q->rx.mask].options & XDP_PKT_CONTD;) {
@@ -244,7 +248,7 @@ frame_slow(struct xdp_ring *x, struct xdp_queue *q, uint32_t at, uint32_t end,
 		mflags = m.flags;
 	}
 	v->data = data;
-	v->len = d->len;
+	v->len = d->len - x->meta_skip;
 	v->wire_len = wire;
 	v->ifindex = x->ifindex;
 	v->vlan_tci = 0;
@@ -340,7 +344,7 @@ static inline __attribute__((always_inline)) struct netring_frame *
 fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
 	 struct netring_frame *v, struct netring_frame *vend, uint32_t *atp,
 	 uint64_t *bytesp, uint32_t plain, uint64_t base, uint64_t tail,
-	 const bool kernel_ts, const bool no_record)
+	 uint32_t skip, const bool kernel_ts, const bool no_record)
 {
 	uint32_t at = *atp;
 	uint64_t bytes = *bytesp;
@@ -348,7 +352,7 @@ fast_run(const struct xdp_desc *descs, uint32_t mask, const uint8_t *area,
 	for (; v != vend; v++, at++) {
 		const struct xdp_desc *d = &descs[at & mask];
 		const uint8_t *data = area + d->addr;
-		const uint32_t len = d->len;
+		const uint32_t len = d->len - skip;
 		uint64_t lens = len | (uint64_t)len << 32, ts;
 		uint32_t odd;
 
@@ -397,7 +401,10 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 				uint64_t *now)
 {
 	const struct xdp_desc *descs = q->rx.descs;
-	const uint8_t *area = q->umem->area;
+	/* Offset by the bytes in front of each frame: area + addr is the
+	 * frame's first byte. */
+	const uint32_t skip = x->meta_skip;
+	const uint8_t *area = q->umem->area + skip;
 	const uint32_t mask = q->rx.mask;
 	const uint32_t plain = x->meta_plain;
 	const uint64_t tail = x->ifindex |
@@ -426,14 +433,14 @@ static inline unsigned queue_rx(struct xdp_ring *x, struct xdp_queue *q,
 			v = plain ? fast_run(descs, mask, area, v, vend, &at,
 					     &bytes, plain,
 					     (uint64_t)x->tai_minus_rt, tail,
-					     true, false) :
+					     skip, true, false) :
 			    x->no_record ?
 				    fast_run(descs, mask, area, v, vend, &at,
-					     &bytes, 0, *now, tail, false,
+					     &bytes, 0, *now, tail, 0, false,
 					     true) :
 				    fast_run(descs, mask, area, v, vend, &at,
-					     &bytes, 0, *now, tail, false,
-					     false);
+					     &bytes, 0, *now, tail, skip,
+					     false, false);
 		while (v != vend) {
 			uint32_t frags = frame_slow(x, q, at, end, v, now);
 
@@ -1870,6 +1877,11 @@ static int xdp_open(const struct netring_plug *pl, struct netring **rp,
 		x->no_record = !x->prog.record;
 		if (x->no_record)
 			x->meta_missing = &meta_absent;
+		if (x->prog.record_in_head) {
+			x->meta_skip = sizeof(struct nr_xsk_meta);
+			x->capacity -= x->meta_skip;
+			x->base.info.frame_capacity = x->capacity;
+		}
 	}
 
 	describe(x, pl, zc, flags & XDP_USE_SG, share != NULL);

@@ -396,7 +396,9 @@ int netring_open(struct netring **ringp, const char *ifname,
 	r->info.mode = p.cfg.mode;
 	r->info.ring_frames = p.cfg.ring_frames;
 	r->info.frame_size = p.cfg.frame_size;
-	r->info.frame_capacity = p.cfg.frame_size - NETRING_FRAME_HEADROOM;
+	/* A backend that keeps more of a slot for itself said so. */
+	if (!r->info.frame_capacity)
+		r->info.frame_capacity = p.cfg.frame_size - NETRING_FRAME_HEADROOM;
 	r->info.queue = p.cfg.queue;
 	if (!r->info.queues)
 		r->info.queues = 1;

@@ -205,6 +205,8 @@ static int try_attach(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	p->record = p->tai ||
 		    (bind_dev && (req->hw_timestamps || req->vlan_out_of_band));
 	skel->rodata->record = p->record;
+	p->record_in_head = p->record && p->no_adjust_meta;
+	skel->rodata->record_in_head = p->record_in_head;
 	rc = bpf_map__set_max_entries(skel->maps.xsks, req->map_entries);
 	if (rc)
 		return rc;
@@ -272,6 +274,34 @@ static const char *refusal(int rc, enum netring_xdp_attach mode)
 	}
 }
 
+/*
+ * Whether an XDP program may call bpf_xdp_adjust_meta().  Loads a program
+ * of four instructions that does only that: libbpf's helper probe (1.1)
+ * takes this kernel's refusal ("program of this type cannot use helper")
+ * for a yes.  A refusal for want of privilege says nothing about the
+ * helper: then yes, and the real load reports the privilege.
+ */
+static bool adjust_meta_allowed(void)
+{
+	const struct bpf_insn insns[] = {
+		/* r2 = -16; call bpf_xdp_adjust_meta(r1 = ctx, r2) */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = -16 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_xdp_adjust_meta },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, NULL, "Dual MIT/GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return errno != EINVAL;
+}
+
 static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 		     char *note, size_t note_size, char *err)
 {
@@ -292,6 +322,10 @@ static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 	p->tai = req->sw_timestamps &&
 		 libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP,
 					 BPF_FUNC_ktime_get_tai_ns, NULL) == 1;
+	/* Some kernels (seen: 6.18.44-fc-v1300) refuse bpf_xdp_adjust_meta()
+	 * to every XDP program ("program of this type cannot use helper"):
+	 * the record then goes in the head (netring_xsk.h). */
+	p->no_adjust_meta = !adjust_meta_allowed();
 
 	/* Again: someone may have attached since the caller cleared it. */
 	rc = nr_xdp_prog_clear_way(req, note + strlen(note),
@@ -337,6 +371,14 @@ static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 
 		snprintf(note + used, note_size - used, "%s%s; using generic XDP",
 			 used ? "; " : "", why[0]);
+	}
+	if (p->record_in_head) {
+		size_t used = strlen(note);
+
+		snprintf(note + used, note_size - used,
+			 "%sthe kernel refuses bpf_xdp_adjust_meta() to XDP programs: "
+			 "stamps and tags travel in front of each frame, %zu bytes of each slot",
+			 used ? "; " : "", sizeof(struct nr_xsk_meta));
 	}
 	return 0;
 }

@@ -27,6 +27,11 @@ struct nr_xdp_prog {
 	bool kfuncs; /* bound to the device: metadata kfuncs reach the driver */
 	bool tai;    /* the program stamps frames with CLOCK_TAI */
 	bool record; /* it writes a metadata record in front of every frame */
+	/* The record is the first bytes of what the socket receives (the
+	 * kernel refuses bpf_xdp_adjust_meta() to XDP programs): the frame
+	 * starts sizeof(struct nr_xsk_meta) after the descriptor's address. */
+	bool record_in_head;
+	bool no_adjust_meta; /* the probe's finding, before the load */
 	/* Non-zero once the driver kept no room for the metadata record of
 	 * a frame (the program's global, mapped): records are then stale. */
 	const volatile uint32_t *meta_missing;

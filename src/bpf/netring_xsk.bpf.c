@@ -38,6 +38,10 @@ const volatile __u8 use_ts_kfunc;
  * when the library asks for it); else a stripped tag goes back into the
  * frame's bytes. */
 const volatile __u8 record;
+/* Write the record into the frame's headroom with bpf_xdp_adjust_head()
+ * instead, as the first bytes the socket gets: for kernels whose XDP
+ * programs may not call bpf_xdp_adjust_meta() (netring_xsk.h). */
+const volatile __u8 record_in_head;
 
 /* Set once a frame found no room for metadata (a driver that keeps none):
  * the library, which maps this, then reads no record. */
@@ -218,21 +222,33 @@ static __always_inline int frame_matches(void *data, void *end)
 	return 1;
 }
 
-static __always_inline void write_meta(struct xdp_md *ctx, const int kfuncs)
+/* Write the record; 0, or -1 when there is no room for it in the head
+ * (the caller leaves the frame to the host). */
+static __always_inline int write_meta(struct xdp_md *ctx, const int kfuncs)
 {
 	struct nr_xsk_meta *m;
 	void *data, *end;
 	__u32 flags = 0;
 
-	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
-		meta_missing = 1; /* the driver keeps no metadata */
-		return;
+	if (record_in_head) {
+		/* The record becomes the first bytes delivered; the frame
+		 * follows it.  XDP guarantees XDP_PACKET_HEADROOM, so this
+		 * does not fail on any driver seen. */
+		if (bpf_xdp_adjust_head(ctx, -(int)sizeof(*m)))
+			return -1;
+		m = (void *)(long)ctx->data;
+		data = m + 1;
+	} else {
+		if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m))) {
+			meta_missing = 1; /* the driver keeps no metadata */
+			return 0;
+		}
+		m = (void *)(long)ctx->data_meta;
+		data = (void *)(long)ctx->data;
 	}
-	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
-	m = (void *)(long)ctx->data_meta;
-	if ((void *)(m + 1) > data)
-		return;
+	if (data > end || (void *)(m + 1) > data)
+		return record_in_head ? -1 : 0;
 	m->ts = 0;
 	m->vlan_proto = 0;
 	m->vlan_tci = 0;
@@ -268,6 +284,7 @@ static __always_inline void write_meta(struct xdp_md *ctx, const int kfuncs)
 		flags |= NR_XSK_META_TS_TAI;
 	}
 	m->flags = flags;
+	return 0;
 }
 
 /* A tag the device stripped, put back after the MAC addresses, as it
@@ -315,9 +332,15 @@ static __always_inline int xsk_redirect(struct xdp_md *ctx, const int kfuncs)
 		count(NR_XSK_NO_SOCKET);
 		return XDP_PASS;
 	}
-	if (record)
-		write_meta(ctx, kfuncs);
-	else if (kfuncs)
+	if (record) {
+		if (write_meta(ctx, kfuncs)) {
+			/* Matched, but not deliverable as the library would
+			 * read it: to the host, counted with the frames that
+			 * found no socket (dropped_redirect). */
+			count(NR_XSK_NO_SOCKET);
+			return XDP_PASS;
+		}
+	} else if (kfuncs)
 		vlan_push(ctx);
 	count(NR_XSK_MATCHED);
 	return XDP_REDIRECT;

@@ -37,7 +37,13 @@ struct nr_xsk_counters {
 
 /*
  * Written with bpf_xdp_adjust_meta() so that it ends where the frame
- * begins; the kernel copies it into the UMEM slot with the frame.  Only
+ * begins; the kernel copies it into the UMEM slot with the frame.  Where
+ * the kernel refuses that helper to XDP programs (seen: 6.18.44-fc-v1300,
+ * "program of this type cannot use helper bpf_xdp_adjust_meta") the
+ * program writes it with bpf_xdp_adjust_head() instead (`record_in_head`):
+ * it is then the first bytes of what the socket receives, and the library
+ * takes the frame from sizeof(struct nr_xsk_meta) after the descriptor's
+ * address, so the record still ends where the frame begins.  Only
  * when the ring needs something a frame's bytes cannot tell (a kernel or
  * device stamp per frame, a stripped tag kept out of the bytes: the
  * program's `record`).  Then the program writes it for every frame it
