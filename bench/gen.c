@@ -5,12 +5,17 @@
  * frame of tests/lib/frames.h once per repetition; the program numbers the
  * frame and redirects it out of the veth given (the receiver sits on its
  * peer).  Flat out this reaches several million frames/s on one core,
- * far more than a raw socket.  Paced with -r: bursts of -b frames on a
- * clock.  With -S it sends from user space instead, one sendto() on a raw
- * AF_PACKET socket per frame, numbered and stamped just before: for
- * latency runs, where each BPF_PROG_RUN call's set-up and tear-down would
- * sit between the stamp and a receiver on the same CPU.  Prints
- * "result sent=N elapsed_ns=T ..." at the end.
+ * far more than a raw socket.  Some hosts' kernels refuse live frames
+ * (EPERM, whatever the capabilities: seen on 6.18.44-fc-v1300); then, or
+ * with -m clone, BPF_PROG_RUN runs a tc program on the frame as an skb
+ * instead, which sends up to 64 numbered copies per run with
+ * bpf_clone_redirect(): an skb per frame, slower than live frames but
+ * still about three times a raw socket.  Paced with -r: bursts of -b
+ * frames on a clock.  With -m socket (-S) it sends from user space, one
+ * sendto() on a raw AF_PACKET socket per frame, numbered and stamped just
+ * before: for latency runs, where each BPF_PROG_RUN call's set-up and
+ * tear-down would sit between the stamp and a receiver on the same CPU.
+ * Prints "result sent=N elapsed_ns=T ... mode=M" at the end.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +46,18 @@
 #define FLAT_OUT_REPEAT 131072u
 #define PACED_CALLS_PER_S 1000u
 
+/* Copies the tc program sends per run: NRB_CLONE_MAX in nrb_gen.bpf.c. */
+#define CLONE_PER_RUN 64u
+
+enum gen_mode { GEN_AUTO, GEN_LIVE, GEN_CLONE, GEN_SOCKET };
+
+static const char *const mode_names[] = {
+	[GEN_AUTO] = "auto",
+	[GEN_LIVE] = "live",
+	[GEN_CLONE] = "clone",
+	[GEN_SOCKET] = "socket",
+};
+
 static volatile sig_atomic_t stop;
 
 static void on_stop(int sig)
@@ -52,7 +69,7 @@ static void on_stop(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nrb-gen -i IFACE [-s SIZE] [-r PPS] [-b BURST] [-d SECONDS] [-n COUNT] [-t] [-S]\n"
+		"usage: nrb-gen -i IFACE [-s SIZE] [-r PPS] [-b BURST] [-d SECONDS] [-n COUNT] [-t] [-m MODE | -S]\n"
 		"  -i IFACE    send out of IFACE (its peer receives)\n"
 		"  -s SIZE     frame length in bytes, FCS excluded (default 64)\n"
 		"  -r PPS      pace to PPS frames/s (default 0: as fast as possible)\n"
@@ -60,7 +77,11 @@ static void usage(void)
 		"  -d SECONDS  stop after this long (default: until SIGINT/SIGTERM)\n"
 		"  -n COUNT    stop after COUNT frames\n"
 		"  -t          stamp each frame with its CLOCK_MONOTONIC send time\n"
-		"  -S          send with sendto() on a raw socket, not BPF_PROG_RUN\n");
+		"  -m MODE     live: BPF_PROG_RUN live frames (XDP redirect);\n"
+		"              clone: BPF_PROG_RUN of a tc program, bpf_clone_redirect();\n"
+		"              socket: one sendto() per frame on a raw socket;\n"
+		"              auto (default): live, or clone where the kernel refuses live\n"
+		"  -S          the same as -m socket\n");
 	exit(2);
 }
 
@@ -75,7 +96,9 @@ static void sleep_until(uint64_t mono_ns)
 }
 
 struct gen {
-	struct nrb_gen_skel *skel; /* BPF_PROG_RUN mode */
+	enum gen_mode mode;        /* GEN_AUTO until the first call decides */
+	struct nrb_gen_skel *skel; /* the BPF_PROG_RUN modes */
+	int clone_fd;
 	int prog_fd;
 	int sock_fd; /* -S mode */
 	struct sockaddr_ll to;
@@ -85,6 +108,9 @@ struct gen {
 	uint64_t seq; /* -S mode: frames numbered so far */
 	uint64_t calls;
 	uint64_t failed; /* frames of calls that returned an error */
+	/* clone mode: copies the device refused (ENETDOWN, or NET_XMIT_DROP
+	 * when the veth's ring was full); they keep their numbers: lost */
+	uint64_t refused;
 };
 
 /* Frames numbered (and so sent or counted failed) so far. */
@@ -93,19 +119,63 @@ static uint64_t gen_numbered(const struct gen *g)
 	return g->skel ? g->skel->bss->next_seq : g->seq;
 }
 
-/* Run the program `n` times; returns 0 or -errno. */
-static int gen_send_bpf(struct gen *g, uint32_t n)
+/* Run the live-frames program `n` times; returns 0 or -errno. */
+static int gen_send_live(struct gen *g, uint32_t n)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = g->frame,
 		    .data_size_in = g->len, .repeat = n,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-	int rc = bpf_prog_test_run_opts(g->prog_fd, &opts);
 
 	g->calls++;
-	if (rc) {
-		rc = -errno;
-		g->failed += n;
+	if (bpf_prog_test_run_opts(g->prog_fd, &opts))
+		return -errno;
+	return 0;
+}
+
+/* Send `n` copies with the tc program: runs of CLONE_PER_RUN copies, then
+ * one run of the rest; returns 0 or -errno. */
+static int gen_send_clone(struct gen *g, uint32_t n)
+{
+	while (n) {
+		uint32_t per = n < CLONE_PER_RUN ? n : CLONE_PER_RUN;
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = g->frame,
+			    .data_size_in = g->len, .repeat = n / per);
+
+		g->skel->bss->clone_per_run = per;
+		g->calls++;
+		if (bpf_prog_test_run_opts(g->clone_fd, &opts))
+			return -errno;
+		n -= per * (n / per);
 	}
+	g->refused = g->skel->bss->clone_refused;
+	return 0;
+}
+
+/* Send `n` frames with BPF_PROG_RUN; returns 0 or -errno.  In auto mode
+ * the first call tries live frames and falls back to clone mode when the
+ * kernel refuses them; it says so, once, on stderr. */
+static int gen_send_bpf(struct gen *g, uint32_t n)
+{
+	int rc;
+
+	if (g->mode == GEN_CLONE) {
+		rc = gen_send_clone(g, n);
+	} else {
+		rc = gen_send_live(g, n);
+		if (rc == -EPERM && g->mode == GEN_AUTO) {
+			fprintf(stderr,
+				"nrb-gen: this kernel refuses BPF_PROG_RUN live frames "
+				"(BPF_F_TEST_XDP_LIVE_FRAMES: %s); sending with "
+				"bpf_clone_redirect() from a tc program instead\n",
+				strerror(-rc));
+			g->mode = GEN_CLONE;
+			return gen_send_bpf(g, n);
+		}
+		if (!rc && g->mode == GEN_AUTO)
+			g->mode = GEN_LIVE;
+	}
+	if (rc)
+		g->failed += n;
 	return rc;
 }
 
@@ -149,6 +219,7 @@ static int gen_open_bpf(struct gen *g, unsigned ifindex)
 		return rc;
 	}
 	g->prog_fd = bpf_program__fd(g->skel->progs.nrb_gen);
+	g->clone_fd = bpf_program__fd(g->skel->progs.nrb_gen_clone);
 	return 0;
 }
 
@@ -169,13 +240,12 @@ int main(int argc, char **argv)
 	uint64_t size = 64, rate = 0, burst = 0, seconds = 0, count = 0;
 	const char *ifname = NULL;
 	struct nrt_stream stream;
-	struct gen g = { .sock_fd = -1 };
+	struct gen g = { .sock_fd = -1, .mode = GEN_AUTO };
 	uint64_t start, end, now, sent = 0;
-	bool use_socket = false;
 	unsigned ifindex;
 	int opt, rc;
 
-	while ((opt = getopt(argc, argv, "i:s:r:b:d:n:tSh")) != -1) {
+	while ((opt = getopt(argc, argv, "i:s:r:b:d:n:tm:Sh")) != -1) {
 		switch (opt) {
 		case 'i':
 			ifname = optarg;
@@ -204,8 +274,15 @@ int main(int argc, char **argv)
 		case 't':
 			g.stamp = true;
 			break;
+		case 'm':
+			for (g.mode = GEN_AUTO; g.mode <= GEN_SOCKET; g.mode++)
+				if (!strcmp(optarg, mode_names[g.mode]))
+					break;
+			if (g.mode > GEN_SOCKET)
+				usage();
+			break;
 		case 'S':
-			use_socket = true;
+			g.mode = GEN_SOCKET;
 			break;
 		default:
 			usage();
@@ -235,10 +312,11 @@ int main(int argc, char **argv)
 	}
 	g.len = (uint32_t)rc;
 
-	rc = use_socket ? gen_open_socket(&g, ifindex) : gen_open_bpf(&g, ifindex);
+	rc = g.mode == GEN_SOCKET ? gen_open_socket(&g, ifindex) :
+				    gen_open_bpf(&g, ifindex);
 	if (rc) {
 		fprintf(stderr, "nrb-gen: %s: %s\n",
-			use_socket ? "raw socket" : "load the BPF program",
+			g.mode == GEN_SOCKET ? "raw socket" : "load the BPF programs",
 			strerror(-rc));
 		return 1;
 	}
@@ -277,11 +355,12 @@ int main(int argc, char **argv)
 		}
 		if (count && n > count - sent)
 			n = count - sent;
-		rc = use_socket ? gen_send_socket(&g, (uint32_t)n) :
-				  gen_send_bpf(&g, (uint32_t)n);
+		rc = g.mode == GEN_SOCKET ? gen_send_socket(&g, (uint32_t)n) :
+					    gen_send_bpf(&g, (uint32_t)n);
 		if (rc && rc != -EINTR) {
-			fprintf(stderr, "nrb-gen: %s: %s\n",
-				use_socket ? "sendto" : "BPF_PROG_RUN", strerror(-rc));
+			fprintf(stderr, "nrb-gen: %s (%s mode): %s\n",
+				g.mode == GEN_SOCKET ? "sendto" : "BPF_PROG_RUN",
+				mode_names[g.mode], strerror(-rc));
 			break;
 		}
 		sent = gen_numbered(&g);
@@ -289,9 +368,11 @@ int main(int argc, char **argv)
 	now = nrb_mono_ns();
 	sent = gen_numbered(&g);
 	printf("result sent=%" PRIu64 " elapsed_ns=%" PRIu64 " calls=%" PRIu64
-	       " failed=%" PRIu64 " gen_pps=%.0f size=%u\n",
-	       sent, now - start, g.calls, g.failed,
-	       (double)sent * 1e9 / (double)(now - start), g.len);
+	       " failed=%" PRIu64 " refused=%" PRIu64
+	       " gen_pps=%.0f size=%u mode=%s\n",
+	       sent, now - start, g.calls, g.failed, g.refused,
+	       (double)sent * 1e9 / (double)(now - start), g.len,
+	       mode_names[g.mode]);
 	fflush(stdout);
 	nrb_gen_skel__destroy(g.skel);
 	if (g.sock_fd >= 0)
