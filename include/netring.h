@@ -54,8 +54,12 @@ NETRING_API const char *netring_version(void);
  * keeps NETRING_FRAME_HEADROOM bytes of each slot for itself (kernel
  * metadata, a re-inserted VLAN tag, AF_XDP's XDP_PACKET_HEADROOM).  So the
  * longest frame a slot delivers whole is frame_size - NETRING_FRAME_HEADROOM
- * (1792 bytes with the default 2048-byte slot), the same on every backend.
- * Longer frames are delivered cut to that length, flagged and counted.
+ * (1792 bytes with the default 2048-byte slot), the same on every backend
+ * but one case: an xdp ring that needs per-frame stamps or tags on a kernel
+ * that refuses bpf_xdp_adjust_meta() to XDP programs carries them in the
+ * slot in front of the frame, 16 bytes less (info.frame_capacity and the
+ * ring's note say so).  Longer frames are delivered cut to that length,
+ * flagged and counted.
  */
 #define NETRING_FRAME_HEADROOM 256u
 #define NETRING_FRAME_SIZE_DEFAULT 2048u
