@@ -480,8 +480,8 @@ struct netring_stats {
 	 * rx_dropped: no free slot for the frame, or a frame longer than a
 	 * slot when multi-buffer is not available.  dropped_redirect counts
 	 * frames the program matched but found no socket for, or no headroom
-	 * to write their record in (they went to the host).  Both are part of `dropped`; rx_ring_full is in
-	 * dropped_ring_full.  The rest is for information: xdp_matched and
+	 * to write their record in (they went to the host).  Both are part
+	 * of `dropped`; rx_ring_full is in dropped_ring_full.  The rest is for information: xdp_matched and
 	 * xdp_passed are the program's counts of frames it took and left to
 	 * the host, xdp_fill_empty counts times the kernel found no free slot
 	 * (events, not frames), xdp_invalid_descs descriptors it rejected.

@@ -234,7 +234,8 @@ frame_slow(struct xdp_ring *x, struct xdp_queue *q, uint32_t at, uint32_t end,
 	const struct xdp_desc *descs = q->rx.descs;
 	const struct xdp_desc *d = &descs[at & q->rx.mask];
 	uint8_t *data = q->umem->area + d->addr + x->meta_skip;
-	uint32_t frags = 1, wire = d->len - x->meta_skip, flags = 0, mflags = 0;
+	const uint32_t len = d->len - x->meta_skip;
+	uint32_t frags = 1, wire = len, flags = 0, mflags = 0;
 	struct nr_xsk_meta m = { 0 };
 
 	for (uint32_t i = at; descs[i & q->rx.mask].options & XDP_PKT_CONTD;) {
@@ -248,7 +249,7 @@ frame_slow(struct xdp_ring *x, struct xdp_queue *q, uint32_t at, uint32_t end,
 		mflags = m.flags;
 	}
 	v->data = data;
-	v->len = d->len - x->meta_skip;
+	v->len = len;
 	v->wire_len = wire;
 	v->ifindex = x->ifindex;
 	v->vlan_tci = 0;

@@ -324,8 +324,10 @@ static int prog_plug(struct nr_xdp_prog *p, const struct nr_xdp_prog_req *req,
 					 BPF_FUNC_ktime_get_tai_ns, NULL) == 1;
 	/* Some kernels (seen: 6.18.44-fc-v1300) refuse bpf_xdp_adjust_meta()
 	 * to every XDP program ("program of this type cannot use helper"):
-	 * the record then goes in the head (netring_xsk.h). */
-	p->no_adjust_meta = !adjust_meta_allowed();
+	 * the record then goes in the head (netring_xsk.h).  Asked only when
+	 * try_attach() may write a record. */
+	if (p->tai || req->hw_timestamps || req->vlan_out_of_band)
+		p->no_adjust_meta = !adjust_meta_allowed();
 
 	/* Again: someone may have attached since the caller cleared it. */
 	rc = nr_xdp_prog_clear_way(req, note + strlen(note),
