@@ -46,9 +46,6 @@
 #define FLAT_OUT_REPEAT 131072u
 #define PACED_CALLS_PER_S 1000u
 
-/* Copies the tc program sends per run: NRB_CLONE_MAX in nrb_gen.bpf.c. */
-#define CLONE_PER_RUN 64u
-
 enum gen_mode { GEN_AUTO, GEN_LIVE, GEN_CLONE, GEN_SOCKET };
 
 static const char *const mode_names[] = {
@@ -108,10 +105,14 @@ struct gen {
 	uint64_t seq; /* -S mode: frames numbered so far */
 	uint64_t calls;
 	uint64_t failed; /* frames of calls that returned an error */
-	/* clone mode: copies the device refused (ENETDOWN, or NET_XMIT_DROP
-	 * when the veth's ring was full); they keep their numbers: lost */
-	uint64_t refused;
 };
+
+/* Copies the device refused in clone mode (ENETDOWN, or NET_XMIT_DROP when
+ * the veth's ring was full); they keep their numbers: lost. */
+static uint64_t gen_refused(const struct gen *g)
+{
+	return g->skel ? g->skel->bss->clone_refused : 0;
+}
 
 /* Frames numbered (and so sent or counted failed) so far. */
 static uint64_t gen_numbered(const struct gen *g)
@@ -132,12 +133,12 @@ static int gen_send_live(struct gen *g, uint32_t n)
 	return 0;
 }
 
-/* Send `n` copies with the tc program: runs of CLONE_PER_RUN copies, then
+/* Send `n` copies with the tc program: runs of NRB_CLONE_MAX copies, then
  * one run of the rest; returns 0 or -errno. */
 static int gen_send_clone(struct gen *g, uint32_t n)
 {
 	while (n) {
-		uint32_t per = n < CLONE_PER_RUN ? n : CLONE_PER_RUN;
+		uint32_t per = n < NRB_CLONE_MAX ? n : NRB_CLONE_MAX;
 		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = g->frame,
 			    .data_size_in = g->len, .repeat = n / per);
 
@@ -147,7 +148,6 @@ static int gen_send_clone(struct gen *g, uint32_t n)
 			return -errno;
 		n -= per * (n / per);
 	}
-	g->refused = g->skel->bss->clone_refused;
 	return 0;
 }
 
@@ -370,7 +370,7 @@ int main(int argc, char **argv)
 	printf("result sent=%" PRIu64 " elapsed_ns=%" PRIu64 " calls=%" PRIu64
 	       " failed=%" PRIu64 " refused=%" PRIu64
 	       " gen_pps=%.0f size=%u mode=%s\n",
-	       sent, now - start, g.calls, g.failed, g.refused,
+	       sent, now - start, g.calls, g.failed, gen_refused(&g),
 	       (double)sent * 1e9 / (double)(now - start), g.len,
 	       mode_names[g.mode]);
 	fflush(stdout);

@@ -15,6 +15,8 @@
 #define NRB_TS_OFF 30   /* u64 native: after the 16-byte test header */
 #define NRB_FRAME_MIN 38
 #define NRB_ETHERTYPE 0x88b5
+/* Copies the generator's tc program (clone mode) sends per run, at most. */
+#define NRB_CLONE_MAX 64
 
 #ifndef __bpf__
 #include <stdbool.h>

@@ -25,7 +25,6 @@ __u64 next_seq;
 /* nrb_gen_clone: copies per run (set by user space before each call, at
  * most NRB_CLONE_MAX) and copies the device refused (ENETDOWN, a full
  * queue: NET_XMIT_DROP); both read through the mmapped .bss. */
-#define NRB_CLONE_MAX 64
 __u32 clone_per_run;
 __u64 clone_refused;
 
