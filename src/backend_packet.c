@@ -52,6 +52,9 @@ struct packet_ring {
 	size_t map_len;
 	struct netring_backend_stats totals;
 	struct packet_tx tx;
+	/* The snap filter is attached, or attaching it failed: do not try
+	 * again (the views are cut in user space either way). */
+	bool snap_done;
 };
 
 static const struct netring_ops netring_packet_tx_only_ops;
@@ -61,16 +64,58 @@ static inline struct packet_ring *to_packet(struct netring *r)
 	return container_of(r, struct packet_ring, base);
 }
 
+static int sockopt(int fd, int level, int name, const void *v, socklen_t len,
+		   char *err, const char *what)
+{
+	if (setsockopt(fd, level, name, v, len) < 0)
+		return nr_fail(err, -errno, "%s: %s", what, strerror(errno));
+	return 0;
+}
+
+/*
+ * The snap filter: one instruction, `ret #capacity`, which makes the kernel
+ * cut each frame to the slot before copying it into the ring, so a frame
+ * longer than a slot (a GSO/GRO super-frame, a jumbo frame) takes a slot's
+ * worth of ring space instead of its whole length.  The kernel runs it for
+ * every frame, which costs its receive path ~7 % of the frames it can
+ * deliver on this kind of VM (bench/README.md), so it is attached only when
+ * it can matter: at plug time when the MTU lets a frame be longer than a
+ * slot, otherwise as soon as the ring sees the first frame that is (frames
+ * already in the ring stay whole in the blocks; their views are cut).
+ * libpcap likewise cuts in user space unless a filter is set.
+ */
+static int attach_snap(struct packet_ring *p, char *err)
+{
+	struct sock_filter snap = BPF_STMT(BPF_RET | BPF_K, p->rd.capacity);
+	struct sock_fprog prog = { .len = 1, .filter = &snap };
+
+	p->snap_done = true;
+	return sockopt(p->base.fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog), err, "SO_ATTACH_FILTER (snap length)");
+}
+
+/* Off the burst's path.  Should the kernel refuse (out of memory), the
+ * views are still cut: only ring space is at stake, so the burst goes on. */
+static void __attribute__((noinline, cold)) saw_long_frame(struct packet_ring *p)
+{
+	char err[NETRING_ERRBUF_SIZE];
+
+	(void)attach_snap(p, err);
+}
+
 static int packet_rx_burst(struct netring *r, struct netring_frame *f,
 			   unsigned max)
 {
+	struct packet_ring *p = to_packet(r);
 	struct tp3_counts c = { 0 };
-	unsigned n = tp3_read(&to_packet(r)->rd, f, max, &c);
+	unsigned n = tp3_read(&p->rd, f, max, &c);
 
 	r->received += n;
 	r->bytes += c.bytes;
 	r->wire_bytes += c.wire_bytes;
 	r->truncated += c.truncated;
+	if (__builtin_expect(c.truncated != 0, 0) && !p->snap_done)
+		saw_long_frame(p);
 	return (int)n;
 }
 
@@ -316,18 +361,10 @@ static uint32_t choose_block_size(uint64_t total, uint32_t frame_size)
 	return (uint32_t)bs;
 }
 
-static int sockopt(int fd, int level, int name, const void *v, socklen_t len,
-		   char *err, const char *what)
-{
-	if (setsockopt(fd, level, name, v, len) < 0)
-		return nr_fail(err, -errno, "%s: %s", what, strerror(errno));
-	return 0;
-}
-
 /* The receive half: snap filter, VLAN headroom, own frames ignored, the
  * TPACKET_V3 receive ring (mapped later, with the transmit ring). */
 static int setup_rx(struct packet_ring *p, const struct netring_config *cfg,
-		    struct tpacket_req3 *req, char *err)
+		    uint32_t mtu, struct tpacket_req3 *req, char *err)
 {
 	uint64_t total = (uint64_t)cfg->ring_frames * cfg->frame_size;
 	int fd = p->base.fd, v, rc;
@@ -338,14 +375,10 @@ static int setup_rx(struct packet_ring *p, const struct netring_config *cfg,
 		     "PACKET_RESERVE");
 	if (rc)
 		return rc;
-	{
-		/* The kernel cuts each frame to what the filter returns: this
-		 * is what keeps a frame inside its slot. */
-		struct sock_filter snap = BPF_STMT(BPF_RET | BPF_K, p->rd.capacity);
-		struct sock_fprog prog = { .len = 1, .filter = &snap };
-
-		rc = sockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-			     sizeof(prog), err, "SO_ATTACH_FILTER (snap length)");
+	/* A frame can be longer than a slot without GSO/GRO: cut it in the
+	 * kernel from the start (MTU 0: not known, assume so). */
+	if (!mtu || mtu + ETH_HLEN + 2 * TP3_VLAN_TAG_LEN > p->rd.capacity) {
+		rc = attach_snap(p, err);
 		if (rc)
 			return rc;
 	}
@@ -471,7 +504,7 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 	if (rc)
 		goto fail;
 	if (!tx_only) {
-		rc = setup_rx(p, cfg, &rx_req, err);
+		rc = setup_rx(p, cfg, pl->ifi.mtu, &rx_req, err);
 		if (rc)
 			goto fail;
 	}
@@ -527,9 +560,11 @@ static int packet_open(const struct netring_plug *pl, struct netring **rp,
 			 cfg->flags & NETRING_CF_QDISC_BYPASS ? ", qdisc bypass" : "");
 	else
 		snprintf(p->base.info.detail, sizeof(p->base.info.detail),
-			 "AF_PACKET TPACKET_V3, %u blocks of %u KiB, block timeout %u ms; tx %u slots, sendmmsg%s",
+			 "AF_PACKET TPACKET_V3, %u x %u KiB blocks, %u ms timeout, snap %s; tx %u slots, sendmmsg%s",
 			 rx_req.tp_block_nr, p->rd.block_size >> 10,
-			 cfg->block_timeout_ms, cfg->tx_frames,
+			 cfg->block_timeout_ms,
+			 p->snap_done ? "in kernel" : "in kernel once needed",
+			 cfg->tx_frames,
 			 cfg->flags & NETRING_CF_QDISC_BYPASS ? ", qdisc bypass" : "");
 	*rp = &p->base;
 	return 0;

@@ -23,7 +23,8 @@ struct tp3_reader {
 	uint8_t *map;        /* block_mask + 1 blocks of block_size bytes */
 	uint32_t block_size;
 	uint32_t block_mask; /* the block count is a power of two */
-	uint32_t capacity;   /* longest frame delivered whole */
+	uint32_t capacity;   /* longest frame delivered whole; views are cut
+			      * to it whether or not the kernel did */
 	uint32_t ifindex;
 	bool vlan_restore;  /* put a stripped 802.1Q tag back into the bytes */
 	bool check_pkttype; /* look at each frame's sll_pkttype ... */
@@ -187,11 +188,20 @@ static inline unsigned tp3_read(struct tp3_reader *t, struct netring_frame *f,
 					snap += TP3_VLAN_TAG_LEN;
 					wire += TP3_VLAN_TAG_LEN;
 					flags |= NETRING_FRAME_VLAN_RESTORED;
-					if (snap > capacity)
-						snap = capacity;
 				}
 			}
-			if (__builtin_expect(snap < wire, 0)) {
+			/*
+			 * Longer than a slot: the view ends at the capacity.
+			 * With the snap filter attached the kernel cut the
+			 * frame there already; without it the whole frame is
+			 * in the block.  The kernel cuts a frame only there
+			 * (or at the end of a block, which is further), so
+			 * snap < wire implies wire > capacity and this one
+			 * test finds every cut frame.
+			 */
+			if (__builtin_expect(wire > capacity, 0)) {
+				if (snap > capacity)
+					snap = capacity;
 				flags |= NETRING_FRAME_TRUNCATED;
 				truncated++;
 			}

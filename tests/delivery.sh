@@ -72,4 +72,12 @@ if [ -n "${expect_truncated:-}" ]; then
 	grep -q "^truncated $expect_truncated " "$NRT_TMP/rx.out" ||
 		nrt_fail "expected exactly $expect_truncated truncated frames"
 fi
+# AF_PACKET: the kernel runs netring's snap filter on every frame only when
+# a frame can be longer than a slot (here: when the MTU says so at plug).
+if [ "$backend" = packet ]; then
+	want=0
+	[ "$mtu" -le 1500 ] || want=1
+	grep -qx "socket_filter $want" "$NRT_TMP/rx.out" ||
+		nrt_fail "expected socket_filter $want (MTU $mtu)"
+fi
 exit 0

@@ -129,6 +129,12 @@ cat "$NRT_TMP/rx.out"
 if [ "$case_name" = mtu_raised ]; then
 	grep -q " truncated $((count / 5)) " "$NRT_TMP/rx.out" ||
 		nrt_fail "expected exactly $((count / 5)) truncated frames"
+	# Plugged at MTU 1500 without the snap filter; the first frame longer
+	# than a slot made the ring attach it.
+	if [ "$backend" = packet ]; then
+		grep -qx "socket_filter 1" "$NRT_TMP/rx.out" ||
+			nrt_fail "the snap filter was not attached after the first long frame"
+	fi
 fi
 if [ "$backend" = xdp ] && [ "$case_name" != deleted ]; then
 	nrx_no_xdp "$NRT_NS_B" "$NRT_IF_B" || nrt_fail "an XDP program was left"

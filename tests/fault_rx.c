@@ -358,6 +358,9 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 
+	/* Whether the kernel runs a snap filter per frame (packet backend);
+	 * the scripts say when one is expected. */
+	printf("socket_filter %d\n", nrt_socket_filter_len(netring_fd(r)));
 	rc = netring_stats_get(r, &st, sizeof(st));
 	bad |= check(rc == 0, "netring_stats_get works on a plugged ring");
 	printf("received %" PRIu64 " dropped %" PRIu64 " (ring_full %" PRIu64

@@ -374,6 +374,9 @@ int main(int argc, char **argv)
 	while (rc >= 0 && take_frames(r, &v, dispatch) > 0)
 		;
 
+	/* Whether the kernel runs a snap filter per frame (packet backend);
+	 * the scripts say when one is expected. */
+	printf("socket_filter %d\n", nrt_socket_filter_len(netring_fd(r)));
 	bad = rc < 0;
 	if (netring_stats_get(r, &st, sizeof(st)) < 0) {
 		fprintf(stderr, "FAIL: netring_stats_get\n");

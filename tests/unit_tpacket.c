@@ -237,6 +237,28 @@ static void test_truncated(void)
 	      c.wire_bytes == 9000 && c.bytes == CAPACITY, "truncated view");
 	CHECK(bytes_match(&f[0], &t[0]), "truncated prefix");
 	free(r.map);
+
+	/* No snap filter yet: the kernel wrote the whole frame into the
+	 * block; the view still ends at the capacity, flagged and counted. */
+	{
+		struct test_frame w[2] = { { 3000, 3000, 0, 0, 0, 0, 23 },
+					   { 1500, 1500, 0, 0, 0, 0, 25 } };
+		struct netring_frame g[2];
+		struct tp3_counts d = { 0 };
+
+		ring_init(&r);
+		block_fill(&r, 0, w, 2);
+		CHECK(tp3_read(&r.rd, g, 2, &d) == 2, "read uncut");
+		CHECK(g[0].len == CAPACITY && g[0].wire_len == 3000 &&
+		      (g[0].flags & NETRING_FRAME_TRUNCATED), "uncut frame view %u/%u",
+		      g[0].len, g[0].wire_len);
+		CHECK(bytes_match(&g[0], &w[0]) && bytes_match(&g[1], &w[1]) &&
+		      g[1].len == 1500 && !(g[1].flags & NETRING_FRAME_TRUNCATED),
+		      "uncut frame bytes, next frame whole");
+		CHECK(d.truncated == 1 && d.bytes == CAPACITY + 1500 &&
+		      d.wire_bytes == 4500, "uncut counts");
+		free(r.map);
+	}
 }
 
 static void test_outgoing(void)
