@@ -59,7 +59,11 @@ NETRING_API const char *netring_version(void);
  * that refuses bpf_xdp_adjust_meta() to XDP programs carries them in the
  * slot in front of the frame, 16 bytes less (info.frame_capacity and the
  * ring's note say so).  Longer frames are delivered cut to that length,
- * flagged and counted.
+ * flagged and counted.  (AF_PACKET packs frames into blocks: the kernel
+ * cuts a long frame to the slot only once the ring has a snap filter,
+ * attached at plug when the MTU allows frames longer than a slot, else at
+ * the first such frame seen, e.g. a GSO super-frame; until then such a
+ * frame takes its whole length of ring space.)
  */
 #define NETRING_FRAME_HEADROOM 256u
 #define NETRING_FRAME_SIZE_DEFAULT 2048u
