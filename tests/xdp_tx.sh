@@ -95,7 +95,12 @@ fwd)
 	nrt_bg "$ns_m" "$NRT_TMP/fwd.out" "$NRQ_TX" fwd -i "$b1" -o "$b2" -n "$count" -t 90
 	fwd_pid=$NRT_LAST_PID
 	nrt_wait_line "$NRT_TMP/fwd.out" ready "$fwd_pid" 30
-	nrt_in "$ns_a" "$NRT_SEND" -i "$a1" -n "$count" -s "$seed" --pps 50000 \
+	# 20,000 frames/s, as the other zero-loss tests: 4,096 slots hold
+	# 205 ms of it.  At 50,000 they held 82 ms, less than the ~100 ms
+	# that an idle vCPU of the PVM guest this ran on can stay halted
+	# before the hypervisor runs it again (IPI and timer both held:
+	# docs/reliability.md), so either receiver lost ~900 frames, counted.
+	nrt_in "$ns_a" "$NRT_SEND" -i "$a1" -n "$count" -s "$seed" --pps 20000 \
 		"${stream[@]}" >"$NRT_TMP/send.out" || nrt_fail "nrt-send failed"
 	nrt_wait_exit "$fwd_pid" 90
 	fwd_rc=$?
