@@ -25,10 +25,10 @@
 
 #define BATCH 64
 /* A paced sender that wakes up late sends at most this many frames ahead
- * of its rate to catch up, and forgets the rest of the debt: after a stall
- * of the whole VM (every process stops, the rings do not grow) a burst of
- * a stall's worth of frames at line rate would overflow the receivers'
- * rings, which no test is about. */
+ * of its rate to catch up, and forgets the rest of the debt: after its
+ * vCPU was held (docs/reliability.md: ~100 ms here) a stall's worth of
+ * frames at line rate would overflow the receivers' rings, which no test
+ * is about. */
 #define CATCH_UP_MAX BATCH
 
 struct sender {
