@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Tests of the netring tool (tools/).  Unit tests, which need no privilege:
-# frame summary, pcap writer, argument parsing, JSON quoting, the binary's
+# frame summary, pcap writer, argument parsing, JSON quoting, --pps pacing, the binary's
 # answers to bad command lines, and `dump -r` of files it writes itself.
 # Integration tests (root; their own namespaces, prefix nrc): the CLI on
 # capture files, veth pairs (AF_PACKET, AF_XDP) and TAPs.  Included by
@@ -20,6 +20,8 @@ cli_unit_test(pcap_writer_round_trips_bytes_lengths_and_stamps
   unit_pcapw netring_tool)
 cli_unit_test(cli_arguments_are_parsed_strictly unit_args netring_tool)
 cli_unit_test(cli_json_quotes_any_interface_name unit_cli_json netring_tool)
+cli_unit_test(cli_pps_pacing_keeps_the_rate_and_bounds_a_late_catch_up
+  unit_pacer netring_tool)
 cli_unit_test(cli_refuses_bad_command_lines_with_exit_2 unit_cli
   netring_static $<TARGET_FILE:netring_cli>)
 cli_unit_test(cli_dump_read_stops_at_the_end_of_the_file unit_cli_read

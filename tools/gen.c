@@ -288,7 +288,7 @@ int gen_run(int argc, char **argv)
 	t0 = tx_mono_ns();
 	if (a.o.time_ms)
 		deadline = t0 + a.o.time_ms * 1000000u;
-	tx_pacer_start(&pacer, a.o.pps);
+	tx_pacer_start(&pacer, a.o.pps, t0);
 	while (!tx_stop) {
 		unsigned want = TX_BATCH;
 		int n;
@@ -346,6 +346,7 @@ failed:
 	tx_signals_restore();
 	netring_stats_get(r, &st, sizeof(st));
 	tx_print_summary(&info, &st, t_end - t0);
+	tx_print_pacer("gen", &pacer);
 	if (a.o.stats_json)
 		tx_print_json(&info, &st, t_end - t0);
 	netring_close(r);

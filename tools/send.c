@@ -325,7 +325,7 @@ int send_run(int argc, char **argv)
 	t0 = tx_mono_ns();
 	if (a.o.time_ms)
 		s.deadline = t0 + a.o.time_ms * 1000000u;
-	tx_pacer_start(&s.pacer, a.o.pps);
+	tx_pacer_start(&s.pacer, a.o.pps, t0);
 	for (uint64_t pass = 0; !send_done(&s) && (!a.loops || pass < a.loops);
 	     pass++) {
 		uint64_t before = s.read;
@@ -345,6 +345,7 @@ int send_run(int argc, char **argv)
 	fprintf(stderr, "netring: send: %" PRIu64 " frames read from %s\n",
 		s.read, a.path);
 	tx_print_summary(&s.info, &st, t_end - t0);
+	tx_print_pacer("send", &s.pacer);
 	if (a.o.stats_json)
 		tx_print_json(&s.info, &st, t_end - t0);
 	netring_close(s.out);

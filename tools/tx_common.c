@@ -206,38 +206,6 @@ uint64_t tx_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- pacing ------------------------------------------------------------- */
-
-void tx_pacer_start(struct tx_pacer *p, uint64_t pps)
-{
-	p->pps = pps;
-	p->t0 = tx_mono_ns();
-	p->done = 0;
-}
-
-unsigned tx_pacer_grant(struct tx_pacer *p, unsigned max)
-{
-	uint64_t now, due, next;
-	struct timespec ts;
-
-	if (!p->pps)
-		return max;
-	now = tx_mono_ns();
-	/* Frames due by now: frame k at t0 + k/pps (128 bits: no overflow
-	 * for any run length and rate). */
-	due = (uint64_t)((unsigned __int128)(now - p->t0) * p->pps /
-			 1000000000u) + 1;
-	if (due > p->done)
-		return due - p->done < max ? (unsigned)(due - p->done) : max;
-	next = p->t0 + (uint64_t)((unsigned __int128)p->done * 1000000000u /
-				  p->pps);
-	ts.tv_sec = (time_t)(next / 1000000000u);
-	ts.tv_nsec = (long)(next % 1000000000u);
-	if (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL))
-		return 0; /* a signal: let the caller look at tx_stop */
-	return 1;
-}
-
 /* ---- reporting ---------------------------------------------------------- */
 
 void tx_live_start(struct tx_live *l, bool quiet)
@@ -353,6 +321,16 @@ void tx_print_summary(const struct netring_info *info,
 		secs > 0 ? (double)s->tx_sent / secs : 0.0, s->tx_failed,
 		s->tx_failed_down, s->tx_failed_too_big, s->tx_failed_kernel,
 		s->tx_in_flight);
+}
+
+void tx_print_pacer(const char *what, const struct tx_pacer *p)
+{
+	if (p->forgiven)
+		fprintf(stderr,
+			"netring: %s: woke up late: %" PRIu64
+			" frames' worth of --pps pacing forgiven (a late"
+			" wake-up catches up %u frames at most)\n",
+			what, p->forgiven, TX_PACER_CATCH_UP);
 }
 
 void tx_print_json(const struct netring_info *info,

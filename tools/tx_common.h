@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "netring.h"
+#include "pacer.h"
 
 #define TX_BATCH 64u
 #define TX_PPS_MAX 100000000ull /* --pps: 100 M frames/s, far above a veth */
@@ -76,27 +77,6 @@ void tx_signals_restore(void);
 
 uint64_t tx_mono_ns(void);
 
-/*
- * Pacing to `pps` frames/s: frame k is due at t0 + k / pps.  Sleeps with
- * clock_nanosleep() to the next deadline, so a low rate costs no CPU and a
- * high one goes out in batches of what has come due.
- */
-struct tx_pacer {
-	uint64_t pps; /* 0: no pacing */
-	uint64_t t0;
-	uint64_t done; /* frames granted */
-};
-
-void tx_pacer_start(struct tx_pacer *p, uint64_t pps);
-/* How many of `max` frames may go now (> 0), after sleeping until the
- * next one is due if none is; 0 when the sleep was interrupted.  Tell it
- * how many actually went with tx_pacer_done(). */
-unsigned tx_pacer_grant(struct tx_pacer *p, unsigned max);
-static inline void tx_pacer_done(struct tx_pacer *p, unsigned n)
-{
-	p->done += n;
-}
-
 /* Live rates, one line a second on stderr (unless quiet). */
 struct tx_live {
 	bool quiet;
@@ -126,6 +106,10 @@ void tx_print_plugged(const struct netring *r, const char *what);
 /* "IF: sent N frames (B bytes) in S s: R frames/s; failed ..." on stderr. */
 void tx_print_summary(const struct netring_info *info,
 		      const struct netring_stats *s, uint64_t ns);
+
+/* "netring: WHAT: woke up late: ..." on stderr when the pacer forgave
+ * part of a late debt (pacer.h); nothing otherwise. */
+void tx_print_pacer(const char *what, const struct tx_pacer *p);
 
 /* A ring's statistics as JSON members, without braces: the keys `dump
  * --stats json` prints (defined in dump.c), interface facts and tx_*. */
