@@ -41,9 +41,12 @@ for pair in "$ns_a $if_a" "$ns_f $if_x" "$ns_f $if_y" "$ns_b $if_b"; do
 done
 
 # A larger ring than the default: the forwarder hands frames over in
-# bursts, and this machine may deschedule the receiver for a while.
+# bursts, and this machine may deschedule the receiver for a while; 10 ms
+# blocks hold 640 ms of it (1 ms blocks: 64 ms whatever the slots, see
+# tests/tap_tx.sh).
 nrt_bg "$ns_b" "$NRT_TMP/rx.out" "$NRT_RX_VERIFY" -i "$if_b" -b packet --ring-frames 16384 \
-	--expect-exact -n "$count" -s "$seed" -t 120 "${stream[@]}"
+	--block-timeout 10 --expect-exact -n "$count" -s "$seed" -t 120 \
+	"${stream[@]}"
 rx_pid=$NRT_LAST_PID
 nrt_wait_line "$NRT_TMP/rx.out" ready "$rx_pid" 30
 

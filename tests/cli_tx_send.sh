@@ -24,8 +24,11 @@ replay() {
 	local format=$1 seed=$2 file="$NRT_TMP/in.$1" rx_pid rc values expected bytes
 	"$NRC_PCAP_GEN" -o "$file" -n "$count" -f "$format" -s "$seed" \
 		"${stream[@]}" || nrt_fail "pcap-gen $format"
+	# The witness: 10 ms blocks hold 640 ms of a reader held off its CPU
+	# (1 ms blocks: 64 ms whatever the slots, see tests/tap_tx.sh).
 	nrt_bg "$NRT_NS_B" "$NRT_TMP/rx.$format" "$NRT_RX_VERIFY" -i "$NRT_IF_B" \
-		-b packet --expect-exact -n "$count" -s "$seed" -t 60 "${stream[@]}"
+		-b packet --block-timeout 10 --expect-exact -n "$count" \
+		-s "$seed" -t 60 "${stream[@]}"
 	rx_pid=$NRT_LAST_PID
 	nrt_wait_line "$NRT_TMP/rx.$format" ready "$rx_pid" 30
 

@@ -217,7 +217,8 @@ static void usage(FILE *f)
 		"usage: rx_verify -i IFACE -n COUNT (--expect-exact|--expect-accounted)\n"
 		"                 [-b BACKEND] [--mode monitor|take] [-s SEED] [-t SECONDS]\n"
 		"                 [--api burst|dispatch]\n"
-		"                 [--frame-size N] [--ring-frames N] [stream options]\n"
+		"                 [--frame-size N] [--ring-frames N] [--block-timeout MS]\n"
+		"                 [stream options]\n"
 		"Prints 'ready' once plugged, then checks frames 0..COUNT-1 of the stream.\n"
 		NRT_STREAM_USAGE);
 }
@@ -227,6 +228,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "frame-size", required_argument, NULL, 'F' },
 		{ "ring-frames", required_argument, NULL, 'R' },
+		{ "block-timeout", required_argument, NULL, 'T' },
 		{ "expect-exact", no_argument, NULL, 'E' },
 		{ "expect-accounted", no_argument, NULL, 'A' },
 		{ "api", required_argument, NULL, 'P' },
@@ -279,6 +281,10 @@ int main(int argc, char **argv)
 		case 'R':
 			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
 			cfg.ring_frames = (uint32_t)val;
+			break;
+		case 'T':
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
+			cfg.block_timeout_ms = (uint32_t)val;
 			break;
 		case 'E':
 		case 'A':

@@ -44,6 +44,15 @@ nrt_ns_create "$ns"
 # has released a block (once in CI: 5,836 frames dropped ring_full), so it
 # gets room for all of it.  What is checked does not change: every frame,
 # in order, none dropped.
+#
+#
+# Its blocks (64 of them, -b packet) retire partly filled after the block
+# timeout, so a reader that is not run for a while holds at most 64 x the
+# timeout of traffic, however many slots it has.  With the default 1 ms
+# that is 64 ms: a 150 ms SIGSTOP of the witness lost 10,370 frames
+# ring_full unpaced (the CI flake: 2,178, 15 freezes) and 1,184 at
+# 20,000/s, as a held vCPU can (docs/reliability.md).  With 10 ms blocks
+# (640 ms) the same stop lost none in either case, nor did 300 ms.
 rx_ring=16384
 case $case in
 exact) ;;
@@ -96,7 +105,7 @@ nrt_wait_plugged "$ns" "$tap" "$dump_pid" 10
 
 nrt_bg "$ns" "$NRT_TMP/rx.out" "$NRT_RX_VERIFY" -i "$tap" -b packet \
 	--expect-exact -n "$count" -s "$seed" -t 60 --ring-frames "$rx_ring" \
-	"${stream[@]}"
+	--block-timeout 10 "${stream[@]}"
 rx_pid=$NRT_LAST_PID
 nrt_wait_line "$NRT_TMP/rx.out" ready "$rx_pid" 10
 
