@@ -247,12 +247,30 @@ rx_stop() {
 gen() {
 	local tag=$1
 	shift
+	steal_start "$tag"
 	nrt_in "$NS_A" "${SCHED_GEN[@]}" taskset -c "$GEN_CPU" "$BIN/nrb-gen" -i "$IF_A" "$@" \
 		>"$RAW/$tag.gen" 2>>"$RAW/$tag.err" || nrt_fail "generator failed: $(cat "$RAW/$tag.err")"
+	steal_stop "$tag"
+}
+
+# Steal time: the share of this VM's CPU time that the host gave to someone
+# else while a run was sending (/proc/stat's steal column over all CPUs, in
+# 1/100 s ticks).  It is the machine's noise, said beside each result: a
+# run the host starved is slower, and its latency tail longer, whatever
+# receiver it measured.
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit }' /proc/stat; }
+steal_start() { cpu_ticks >"$RAW/$1.steal0"; }
+steal_stop() {
+	local s0 t0 s1 t1
+	read -r s0 t0 <"$RAW/$1.steal0"
+	read -r s1 t1 < <(cpu_ticks)
+	awk -v ds=$((s1 - s0)) -v dt=$((t1 - t0)) 'BEGIN {
+		printf "result steal_pct=%.2f\n", (dt > 0 ? ds * 100 / dt : 0) }' >"$RAW/$1.steal"
+	rm -f "$RAW/$1.steal0"
 }
 
 CSV=$RESULTS/runs.csv
-echo "section,receiver,size,rep,seconds,sent,offered_pps,frames,rx_pps,dropped,lost,cpu_us,wall_us,cpu_ns_per_frame,lat_n,lat_p50_ns,lat_p99_ns,lat_p999_ns" >"$CSV"
+echo "section,receiver,size,rep,seconds,sent,offered_pps,frames,rx_pps,dropped,lost,cpu_us,wall_us,cpu_ns_per_frame,lat_n,lat_p50_ns,lat_p99_ns,lat_p999_ns,steal_pct" >"$CSV"
 
 # record SECTION RECEIVER SIZE REP TAG: one CSV row from a run's files.
 record() {
@@ -288,16 +306,17 @@ record() {
 		-v sent="$sent" -v el="$el" -v frames="$frames" -v dropped="$dropped" \
 		-v lost="$lost" -v cpu="$cpu" -v wall="$wall" \
 		-v n="$(kv "$f" lat_n)" -v p50="$(kv "$f" lat_p50_ns)" \
-		-v p99="$(kv "$f" lat_p99_ns)" -v p999="$(kv "$f" lat_p999_ns)" 'BEGIN {
+		-v p99="$(kv "$f" lat_p99_ns)" -v p999="$(kv "$f" lat_p999_ns)" \
+		-v steal="$(kv "$RAW/$tag.steal" steal_pct)" 'BEGIN {
 		s = el / 1e9
-		printf "%s,%s,%s,%s,%.3f,%d,%.0f,%d,%.0f,%d,%d,%d,%d,%.1f,%s,%s,%s,%s\n",
+		printf "%s,%s,%s,%s,%.3f,%d,%.0f,%d,%.0f,%d,%d,%d,%d,%.1f,%s,%s,%s,%s,%s\n",
 			sec, name, size, rep, s, sent, sent / s, frames, frames / s,
 			dropped, lost, cpu, wall, frames ? cpu * 1000 / frames : 0,
-			n, p50, p99, p999 }' >>"$CSV"
+			n, p50, p99, p999, steal }' >>"$CSV"
 }
 
 lat_note() {
-	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-22s rep %s: p50 %6.1f us  p99 %6.1f us  p99.9 %7.1f us  (%d frames)", $2, $4, $16 / 1e3, $17 / 1e3, $18 / 1e3, $15 }')"
+	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-22s rep %s: p50 %6.1f us  p99 %6.1f us  p99.9 %7.1f us  (%d frames, steal %.1f %%)", $2, $4, $16 / 1e3, $17 / 1e3, $18 / 1e3, $15, $19 }')"
 }
 
 # saturate NAME SIZE SECONDS REP: one run at full speed.
@@ -307,7 +326,7 @@ saturate() {
 	gen "$tag" -s "$size" -d "$secs"
 	rx_stop
 	record rate "$name" "$size" "$rep" "$tag"
-	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-16s %5s B rep %s: %6.3f Mpps received of %6.3f offered, %5.0f ns CPU/frame", $2, $3, $4, $9 / 1e6, $7 / 1e6, $14 }')"
+	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-16s %5s B rep %s: %6.3f Mpps received of %6.3f offered, %5.0f ns CPU/frame, steal %.1f %%", $2, $3, $4, $9 / 1e6, $7 / 1e6, $14, $19 }')"
 }
 
 # ---- the generator ------------------------------------------------------
@@ -374,9 +393,11 @@ if section latency; then
 		for to in "$GEN_CPU" "$RX_CPU"; do
 			name="wake-floor@$to"
 			tag="lat-$name-$rep"
+			steal_start "$tag"
 			chrt -f 50 "$BIN/nrb-wake" -a "$GEN_CPU" -b "$to" -r "$LAT_PPS" \
 				-d "$LAT_SECS" -c "$RAW/$tag.cdf" >"$RAW/$tag.rx" 2>"$RAW/$tag.err" ||
 				nrt_fail "nrb-wake: $(cat "$RAW/$tag.err")"
+			steal_stop "$tag"
 			record latency "$name" 64 "$rep" "$tag"
 			lat_note
 		done
@@ -609,7 +630,7 @@ rx_packets() {
 tx_record() {
 	awk -v sec="$1" -v name="$2" -v rep="$3" -v frames="$4" -v ns="$5" 'BEGIN {
 		s = ns / 1e9
-		printf "%s,%s,64,%s,%.3f,%d,%.0f,%d,%.0f,0,0,0,0,0,,,,\n",
+		printf "%s,%s,64,%s,%.3f,%d,%.0f,%d,%.0f,0,0,0,0,0,,,,,\n",
 			sec, name, rep, s, frames, frames / s, frames, frames / s }' >>"$CSV"
 	note "$(tail -n 1 "$CSV" | awk -F, '{ printf "%-26s rep %s: %6.3f Mpps", $2, $4, $9 / 1e6 }')"
 }
@@ -798,6 +819,7 @@ us() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f us", v / 1e3 }' || pri
 	say "netring benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs, mode $MODE"
 	say "generator: $GEN_DESC"
 	say "placement: generator CPU $GEN_CPU; veth receive work $([ "$NAPI_THREADED" = 1 ] && echo "NAPI thread on CPU $NAPI_CPU" || echo "softirq on CPU $GEN_CPU (the sender's)"); receiver CPU $RX_CPU"
+	say "host steal time while sending (share of the VM's CPU time the host took): $(awk -F, 'NR > 1 && $19 != "" { n++; t += $19; if ($19 > m) m = $19 } END { if (n) printf "mean %.2f %%, worst run %.2f %%", t / n, m; else printf "not measured" }' "$CSV")"
 	say "reproduce: make bench   (bench/run.sh build [--long])"
 	say ""
 	say "Rates at saturation: median of $REPS runs (min..max), frames/s received"
