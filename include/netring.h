@@ -243,7 +243,9 @@ struct netring_config {
 	 * AF_PACKET hands frames over in blocks; a block that is not full is
 	 * handed over after this many milliseconds.  Default 1: at low rates
 	 * a frame waits at most ~1 ms (the kernel's timer granularity), at
-	 * the cost of handing over partly filled blocks, i.e. of ring space.
+	 * the cost of handing over partly filled blocks, i.e. of ring space:
+	 * the ring has about 64 blocks, so a reader that is not run for a
+	 * while absorbs at most ~64 x this of traffic, whatever ring_frames.
 	 */
 	uint32_t block_timeout_ms;
 	uint32_t flags; /* enum netring_config_flags */
