@@ -299,6 +299,7 @@ static void test_dump_valid(void)
 
 	split(&b, "dump -i veth0 -c 100 -t 2.5 -w out.pcap --nano -q -b packet "
 		  "--ring-frames 8192 --frame-size 4096 --busy-poll 50 "
+		  "--block-timeout 20 "
 		  "--queue all --outgoing --promisc --stats json");
 	rc = dump_args_parse(&a, b.argc, b.argv, err, sizeof(err));
 	CHECK(rc == 0, "full set: %d %s", rc, err);
@@ -314,6 +315,8 @@ static void test_dump_valid(void)
 	CHECK(a.cfg.ring_frames == 8192, "ring_frames %u", a.cfg.ring_frames);
 	CHECK(a.cfg.frame_size == 4096, "frame_size %u", a.cfg.frame_size);
 	CHECK(a.cfg.busy_poll_us == 50, "busy_poll %u", a.cfg.busy_poll_us);
+	CHECK(a.cfg.block_timeout_ms == 20, "block_timeout %u",
+	      a.cfg.block_timeout_ms);
 	CHECK(a.cfg.queue == NETRING_QUEUE_ALL, "queue %d", a.cfg.queue);
 	CHECK(a.cfg.flags == (NETRING_CF_OUTGOING | NETRING_CF_PROMISC |
 			      NETRING_CF_TS_EACH_FRAME),
@@ -549,6 +552,18 @@ static void test_dump_invalid(void)
 		  "--busy-poll 1000001: out of range (0 to 1000000)" },
 		{ "dump -i eth0 --busy-poll -1",
 		  "--busy-poll '-1': not a decimal number" },
+		{ "dump -i eth0 --block-timeout 0",
+		  "--block-timeout 0: out of range (1 to 1000)" },
+		{ "dump -i eth0 --block-timeout 1001",
+		  "--block-timeout 1001: out of range (1 to 1000)" },
+		{ "dump -i eth0 --block-timeout 10ms",
+		  "--block-timeout '10ms': not a decimal number" },
+		{ "dump -i eth0 -b xdp --take --block-timeout 10",
+		  "--block-timeout is for the packet backend, not xdp" },
+		{ "dump -i tap:t0 --block-timeout 10",
+		  "--block-timeout is for the packet backend, not tap" },
+		{ "dump -r in.pcap --block-timeout 10",
+		  "--block-timeout is for the packet backend, not the -r file" },
 		{ "dump -i eth0 --queue -1",
 		  "--queue '-1': not a queue number or 'all'" },
 		{ "dump -i eth0 --queue 2147483648",

@@ -243,6 +243,7 @@ enum dump_long_only {
 	OPT_RING_FRAMES,
 	OPT_FRAME_SIZE,
 	OPT_BUSY_POLL,
+	OPT_BLOCK_TIMEOUT,
 	OPT_OUTGOING,
 	OPT_PROMISC,
 	OPT_TAKE,
@@ -270,6 +271,7 @@ static const struct option dump_options[] = {
 	{ "ring-frames", required_argument, NULL, OPT_RING_FRAMES },
 	{ "frame-size", required_argument, NULL, OPT_FRAME_SIZE },
 	{ "busy-poll", required_argument, NULL, OPT_BUSY_POLL },
+	{ "block-timeout", required_argument, NULL, OPT_BLOCK_TIMEOUT },
 	{ "queue", required_argument, NULL, 'Q' },
 	{ "outgoing", no_argument, NULL, OPT_OUTGOING },
 	{ "promisc", no_argument, NULL, OPT_PROMISC },
@@ -548,6 +550,13 @@ static int dump_option(struct dump_args *a, int c, const char *v, char *err,
 					    DUMP_BUSY_POLL_MAX_US);
 		a->cfg.busy_poll_us = (uint32_t)n;
 		return 0;
+	case OPT_BLOCK_TIMEOUT:
+		rc = arg_parse_u64(v, 1, DUMP_BLOCK_TIMEOUT_MAX_MS, &n);
+		if (rc)
+			return number_error(err, errsize, "--block-timeout", v,
+					    rc, 1, DUMP_BLOCK_TIMEOUT_MAX_MS);
+		a->cfg.block_timeout_ms = (uint32_t)n;
+		return 0;
 	case 'Q':
 		if (strcmp(v, "all") == 0) {
 			a->cfg.queue = NETRING_QUEUE_ALL;
@@ -646,6 +655,14 @@ static int dump_args_check(struct dump_args *a, char *err, size_t errsize)
 			return -EINVAL;
 		}
 		b = NETRING_BACKEND_TAP; /* what the library will choose */
+	}
+	/* AF_PACKET's blocks: the other backends have none. */
+	if (a->cfg.block_timeout_ms && b != NETRING_BACKEND_AUTO &&
+	    b != NETRING_BACKEND_PACKET) {
+		snprintf(err, errsize,
+			 "--block-timeout is for the packet backend, not %s",
+			 a->read_path ? "the -r file" : netring_backend_name(b));
+		return -EINVAL;
 	}
 	if (a->xdp_option && b != NETRING_BACKEND_AUTO &&
 	    b != NETRING_BACKEND_XDP) {

@@ -15,6 +15,7 @@
 
 #define DUMP_TIME_MAX_MS (365ull * 24 * 3600 * 1000) /* -t: one year */
 #define DUMP_BUSY_POLL_MAX_US 1000000u                /* what the library takes */
+#define DUMP_BLOCK_TIMEOUT_MAX_MS 1000u               /* what the library takes */
 /* --replay-speed: at most 1000000 thousandths (the header's limit). */
 #define DUMP_REPLAY_PERMILLE_MAX 1000000u
 /* -r without --frame-size: slots of 16 KiB hold 9000-byte frames whole. */
