@@ -17,8 +17,10 @@ nrt_tmpdir
 nrt_pair_create nrt
 pcap=$NRT_TMP/dump.pcap
 
+# 10 ms blocks: 640 ms of headroom for a dump held off its CPU (1 ms
+# blocks: 64 ms whatever the slots, see docs/reliability.md).
 nrt_bg "$NRT_NS_B" "$NRT_TMP/dump.out" "$NRT_CLI" dump -i "$NRT_IF_B" \
-	-b packet -q -c "$count" -t 60 -w "$pcap"
+	-b packet --block-timeout 10 -q -c "$count" -t 60 -w "$pcap"
 dump_pid=$NRT_LAST_PID
 # dump prints nothing when ready; its packet socket bound to the interface
 # is the sign that frames sent from now on are received.
