@@ -258,7 +258,9 @@ gen() {
 # 1/100 s ticks).  It is the machine's noise, said beside each result: a
 # run the host starved is slower, and its latency tail longer, whatever
 # receiver it measured.
-cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit }' /proc/stat; }
+# user nice system idle iowait irq softirq steal ($2..$9; guest time is
+# already in user and nice)
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat; }
 steal_start() { cpu_ticks >"$RAW/$1.steal0"; }
 steal_stop() {
 	local s0 t0 s1 t1

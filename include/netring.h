@@ -244,8 +244,10 @@ struct netring_config {
 	 * handed over after this many milliseconds.  Default 1: at low rates
 	 * a frame waits at most ~1 ms (the kernel's timer granularity), at
 	 * the cost of handing over partly filled blocks, i.e. of ring space:
-	 * the ring has about 64 blocks, so a reader that is not run for a
-	 * while absorbs at most ~64 x this of traffic, whatever ring_frames.
+	 * the ring has 64 blocks (fewer below 256 slots, more above 256 MiB;
+	 * the info's detail says how many), so at rates where blocks retire
+	 * partly filled, a reader that is not run for a while absorbs at most
+	 * ~64 x this of traffic, however many slots the ring has.
 	 */
 	uint32_t block_timeout_ms;
 	uint32_t flags; /* enum netring_config_flags */

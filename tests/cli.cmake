@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Tests of the netring tool (tools/).  Unit tests, which need no privilege:
-# frame summary, pcap writer, argument parsing, JSON quoting, --pps pacing, the binary's
-# answers to bad command lines, and `dump -r` of files it writes itself.
+# frame summary, pcap writer, argument parsing, JSON quoting, --pps
+# pacing, the binary's answers to bad command lines, and `dump -r` of files
+# it writes itself.
 # Integration tests (root; their own namespaces, prefix nrc): the CLI on
 # capture files, veth pairs (AF_PACKET, AF_XDP) and TAPs.  Included by
 # tests/CMakeLists.txt after nrt_root_test and NRT_ENV are defined.

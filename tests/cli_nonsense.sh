@@ -73,6 +73,10 @@ $D       | dump -w $D
 --busy-poll   | dump --busy-poll $HUGE
 --busy-poll   | dump --busy-poll fast
 --busy-poll   | dump --busy-poll ''
+--block-timeout | dump --block-timeout -5
+--block-timeout | dump --block-timeout $HUGE
+--block-timeout | dump --block-timeout x
+--block-timeout | dump --block-timeout ''
 --queue  | dump --queue -5
 --queue  | dump --queue $HUGE
 --queue  | dump --queue first

@@ -7,10 +7,11 @@
  * lib/frames.h at the start of the UDP payload: "NRT1", seed, seq, length,
  * flags, big-endian).  Other frames are counted and ignored.
  *
- *	cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS]
+ *	cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS] [-T MS]
  *
- * Prints "ready" once plugged, then "received R in_order O lost L
- * reordered X other Y" and PASS or FAIL.
+ * -T: the ring's block timeout (ms; default netring's).  Prints "ready" once
+ * plugged, then "received R in_order O lost L reordered X other Y" and PASS
+ * or FAIL.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -93,12 +94,12 @@ int main(int argc, char **argv)
 	struct netring_config cfg = { .sz = sizeof(cfg) };
 	char errbuf[NETRING_ERRBUF_SIZE] = "";
 	static struct seqrx s = { .size = 60 };
-	uint64_t timeout_s = 60, deadline;
+	uint64_t timeout_s = 60, deadline, block_ms = 0;
 	const char *ifname = NULL;
 	struct netring *r;
 	int opt, rc;
 
-	while ((opt = getopt(argc, argv, "i:n:s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:n:s:t:T:")) != -1) {
 		rc = 0;
 		switch (opt) {
 		case 'i':
@@ -113,19 +114,23 @@ int main(int argc, char **argv)
 		case 't':
 			rc = nrt_parse_u64(optarg, 3600, &timeout_s);
 			break;
+		case 'T': /* the ring's block timeout, ms */
+			rc = nrt_parse_u64(optarg, 1000, &block_ms);
+			break;
 		default:
 			rc = -EINVAL;
 		}
 		if (rc) {
-			fprintf(stderr, "usage: cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS]\n");
+			fprintf(stderr, "usage: cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS] [-T MS]\n");
 			return 2;
 		}
 	}
 	if (!ifname || !s.expected || s.size < SEQ_OFF + 8) {
-		fprintf(stderr, "usage: cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS]\n");
+		fprintf(stderr, "usage: cli_tx_seqrx -i IFACE -n COUNT [-s SIZE] [-t SECONDS] [-T MS]\n");
 		return 2;
 	}
 	cfg.backend = NETRING_BACKEND_PACKET;
+	cfg.block_timeout_ms = (uint32_t)block_ms;
 	rc = netring_open(&r, ifname, &cfg, errbuf);
 	if (rc < 0) {
 		fprintf(stderr, "FAIL: netring_open(%s): %s\n", ifname, errbuf);

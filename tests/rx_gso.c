@@ -39,6 +39,7 @@ struct check {
 	bool have_isn, fin;
 	uint32_t isn;
 	uint8_t *seen;    /* a bit per stream byte carried by a frame seen */
+	uint64_t covered; /* bits set in seen */
 	uint64_t end;     /* the furthest stream byte seen, + 1 */
 	uint64_t frames, other, data, super, cut_flags, max_wire;
 	uint64_t bad_views, bad_bytes, reordered;
@@ -66,9 +67,11 @@ static void check_frame(struct check *c, const struct netring_frame *f)
 	if (f->wire_len > c->capacity) {
 		c->super++;
 		/* cut to the slot, flagged, wire length kept */
-		if (f->len != c->capacity || !(f->flags & NETRING_FRAME_TRUNCATED))
+		if (f->len != c->capacity ||
+		    !(f->flags & NETRING_FRAME_TRUNCATED))
 			c->bad_views++;
-	} else if (f->len != f->wire_len || (f->flags & NETRING_FRAME_TRUNCATED)) {
+	} else if (f->len != f->wire_len ||
+		   (f->flags & NETRING_FRAME_TRUNCATED)) {
 		c->bad_views++;
 	}
 	if (f->len > c->capacity) {
@@ -119,8 +122,16 @@ static void check_frame(struct check *c, const struct netring_frame *f)
 		c->reordered++;
 	if ((uint64_t)off + plen > c->end)
 		c->end = (uint64_t)off + plen;
-	for (uint64_t k = off; k < (uint64_t)off + plen && k < c->bytes; k++)
-		c->seen[k >> 3] |= (uint8_t)(1u << (k & 7));
+	/* (bytes past the stream's end show in `end`, which must equal
+	 * the stream's length) */
+	for (uint64_t k = off; k < (uint64_t)off + plen && k < c->bytes; k++) {
+		uint8_t bit = (uint8_t)(1u << (k & 7));
+
+		if (!(c->seen[k >> 3] & bit)) {
+			c->seen[k >> 3] |= bit;
+			c->covered++;
+		}
+	}
 	return;
 other:
 	c->other++;
@@ -135,7 +146,7 @@ int main(int argc, char **argv)
 	struct netring_info info;
 	struct netring_stats st;
 	const char *ifname = NULL;
-	uint64_t v, timeout_s = 30, deadline, done_at = 0, missing = 0;
+	uint64_t v, timeout_s = 30, deadline, missing = 0;
 	struct netring *r;
 	int opt, rc, bad = 0;
 
@@ -198,11 +209,12 @@ int main(int argc, char **argv)
 			check_frame(&c, &f[i]);
 		if (n)
 			netring_rx_release(r, (unsigned)n);
-		/* Done 100 ms after the FIN (what may still be in a block
-		 * that has not been handed over). */
-		if (!done_at && c.fin)
-			done_at = now + 100000000ull;
-		if ((done_at && now >= done_at) || now >= deadline)
+		/* Done once the FIN and every byte of the stream were seen
+		 * (frames may come out of order, so both), and the ring is
+		 * drained; or at the deadline. */
+		if (c.fin && c.covered == c.bytes && !n)
+			break;
+		if (now >= deadline)
 			break;
 		if (!n)
 			netring_wait(r, 10);
@@ -219,9 +231,9 @@ int main(int argc, char **argv)
 	printf("capacity %" PRIu32 " frames %" PRIu64 " data %" PRIu64
 	       " other %" PRIu64 " super %" PRIu64 " max_wire %" PRIu64
 	       " reordered %" PRIu64 " stream bytes %" PRIu64 " missing %"
-	       PRIu64 "\n",
+	       PRIu64 " end %" PRIu64 "\n",
 	       c.capacity, c.frames, c.data, c.other, c.super, c.max_wire,
-	       c.reordered, c.bytes, missing);
+	       c.reordered, c.bytes, missing, c.end);
 	printf("received %" PRIu64 " truncated %" PRIu64 " dropped %" PRIu64
 	       " (ring_full %" PRIu64 " no_buffer %" PRIu64 ") kernel_seen %"
 	       PRIu64 " unread %" PRIu64 "\n",
@@ -240,7 +252,8 @@ int main(int argc, char **argv)
 	EXPECT(c.bad_views == 0, "every view within its slot: long frames cut "
 				 "to the capacity and flagged, the rest whole");
 	EXPECT(c.bad_bytes == 0, "every byte of every view is the stream's");
-	EXPECT(missing == 0, "the frames seen carry every byte of the stream");
+	EXPECT(missing == 0 && c.end == c.bytes,
+	       "the frames seen carry every byte of the stream, and no more");
 	EXPECT(st.received == c.frames, "received counts every frame");
 	EXPECT(st.truncated == c.super && c.cut_flags == c.super,
 	       "truncated counts exactly the frames longer than a slot");

@@ -27,7 +27,9 @@ nrt_pair_create nrtg
 # veth offers TSO and GSO by default; say so rather than rely on it.
 nrt_in "$NRT_NS_A" ethtool -K "$NRT_IF_A" tso on gso on >/dev/null ||
 	nrt_fail "ethtool -K $NRT_IF_A tso on gso on"
-nrt_log "$bytes bytes of TCP $NRT_IF_A -> $NRT_IF_B:$port, backend $backend; $(nrt_in "$NRT_NS_A" ethtool -k "$NRT_IF_A" | grep -E '^(tcp-segmentation-offload|generic-segmentation-offload):' | tr -s ' \n' ' ')"
+offloads=$(nrt_in "$NRT_NS_A" ethtool -k "$NRT_IF_A" |
+	grep -E '^(tcp|generic)-segmentation-offload:' | tr -s ' \n' ' ')
+nrt_log "$bytes bytes of TCP $NRT_IF_A -> $NRT_IF_B:$port, backend $backend; $offloads"
 
 nrt_bg "$NRT_NS_B" "$NRT_TMP/sink.out" "$NRT_TCP" sink -p "$port"
 sink_pid=$NRT_LAST_PID
@@ -40,7 +42,8 @@ nrt_wait_line "$NRT_TMP/rx.out" ready "$rx_pid" 30
 
 nrt_in "$NRT_NS_A" "$NRT_TCP" send -a "$NRT_IP_B" -p "$port" -n "$bytes" \
 	>"$NRT_TMP/send.out" || nrt_fail "nrt-tcp send failed"
-nrt_wait_exit "$sink_pid" 30 || nrt_fail "the TCP sink saw a wrong byte or an error"
+nrt_wait_exit "$sink_pid" 30 ||
+	nrt_fail "the TCP sink failed: $(cat "$NRT_TMP/sink.out")"
 grep -qx "received $bytes" "$NRT_TMP/sink.out" ||
 	nrt_fail "the TCP sink: $(cat "$NRT_TMP/sink.out"), not $bytes bytes"
 

@@ -45,7 +45,6 @@ nrt_ns_create "$ns"
 # gets room for all of it.  What is checked does not change: every frame,
 # in order, none dropped.
 #
-#
 # Its blocks (64 of them, -b packet) retire partly filled after the block
 # timeout, so a reader that is not run for a while holds at most 64 x the
 # timeout of traffic, however many slots it has.  With the default 1 ms

@@ -126,6 +126,32 @@ static void test_late(void)
 	      "nothing more forgiven: %" PRIu64, p.forgiven);
 }
 
+static void test_uneven_rate(void)
+{
+	struct tx_pacer p;
+	uint64_t now = T0, next = 0, other = 0, sent = 0;
+	unsigned n;
+
+	/* 3 frames/s: frame k is due at k/3 s, not a whole number of
+	 * nanoseconds.  At the deadline the pacer gives, the frame is due;
+	 * 1 ns before it, it is not. */
+	tx_pacer_start(&p, 3, T0);
+	for (int k = 0; k < 30; k++) {
+		n = tx_pacer_due(&p, 64, now, &next);
+		CHECK(n == 1, "frame %d due at the deadline given: %u", k, n);
+		tx_pacer_done(&p, n);
+		sent += n;
+		n = tx_pacer_due(&p, 64, now, &next);
+		CHECK(n == 0, "frame %d not due with frame %d: %u", k + 1, k, n);
+		n = tx_pacer_due(&p, 64, next - 1, &other);
+		CHECK(n == 0, "frame %d not due 1 ns early: %u", k + 1, n);
+		now = next;
+	}
+	CHECK(sent == 30, "30 frames: %" PRIu64, sent);
+	CHECK(next == T0 + 10000 * MS, "frame 30 at +10 s: +%" PRIu64,
+	      next - T0);
+}
+
 static void test_unpaced(void)
 {
 	struct tx_pacer p;
@@ -165,6 +191,7 @@ int main(void)
 	test_on_time();
 	test_exact_rate();
 	test_late();
+	test_uneven_rate();
 	test_unpaced();
 	test_grant_sleeps();
 	if (failures) {

@@ -33,9 +33,11 @@ unsigned tx_pacer_due(struct tx_pacer *p, unsigned max, uint64_t now_ns,
 	due = p->base + 1 +
 	      (uint64_t)((unsigned __int128)(now_ns - p->t0) * p->pps / NS);
 	if (due <= p->done) {
-		*next_ns = p->t0 + (uint64_t)((unsigned __int128)(p->done -
-								   p->base) *
-					      NS / p->pps);
+		/* Rounded up: at *next_ns the frame is due, never 1 ns early
+		 * (the division above rounds down). */
+		unsigned __int128 k = p->done - p->base;
+
+		*next_ns = p->t0 + (uint64_t)((k * NS + p->pps - 1) / p->pps);
 		return 0;
 	}
 	if (due - p->done > TX_PACER_CATCH_UP) {

@@ -327,9 +327,10 @@ void tx_print_pacer(const char *what, const struct tx_pacer *p)
 {
 	if (p->forgiven)
 		fprintf(stderr,
-			"netring: %s: woke up late: %" PRIu64
-			" frames' worth of --pps pacing forgiven (a late"
-			" wake-up catches up %u frames at most)\n",
+			"netring: %s: fell behind --pps (a late wake-up, or"
+			" no room to send): %" PRIu64 " frames' worth of"
+			" pacing forgiven (catching up is %u frames at"
+			" most)\n",
 			what, p->forgiven, TX_PACER_CATCH_UP);
 }
 

@@ -107,7 +107,7 @@ void tx_print_plugged(const struct netring *r, const char *what);
 void tx_print_summary(const struct netring_info *info,
 		      const struct netring_stats *s, uint64_t ns);
 
-/* "netring: WHAT: woke up late: ..." on stderr when the pacer forgave
+/* "netring: WHAT: fell behind --pps ..." on stderr when the pacer forgave
  * part of a late debt (pacer.h); nothing otherwise. */
 void tx_print_pacer(const char *what, const struct tx_pacer *p);
 

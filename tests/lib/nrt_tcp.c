@@ -95,7 +95,8 @@ static int send_stream(const char *addr, uint16_t port, uint64_t bytes)
 		return 1;
 	}
 	while (sent < bytes) {
-		size_t len = bytes - sent < CHUNK ? (size_t)(bytes - sent) : CHUNK;
+		size_t len = bytes - sent < CHUNK ? (size_t)(bytes - sent)
+						  : CHUNK;
 		ssize_t n;
 
 		for (size_t i = 0; i < len; i++)
