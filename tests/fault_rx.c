@@ -204,15 +204,16 @@ static int check(bool ok, const char *what)
 static const char usage_text[] =
 	"usage: fault_rx -i IFACE -n COUNT (--exact|--accounted) [-b BACKEND]\n"
 	"       [--mode monitor|take] [-s SEED] [-t SECONDS] [--frame-size N]\n"
-	"       [--ring-frames N] [--mark N] [--slow-ns N] [--expect-gone]\n"
-	"       [--hold-until-gone] [--expect-detached] [--promisc]\n"
-	"       [stream options]\n" NRT_STREAM_USAGE;
+	"       [--ring-frames N] [--block-timeout MS] [--mark N] [--slow-ns N]\n"
+	"       [--expect-gone] [--hold-until-gone] [--expect-detached]\n"
+	"       [--promisc] [stream options]\n" NRT_STREAM_USAGE;
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "frame-size", required_argument, NULL, 'F' },
 		{ "ring-frames", required_argument, NULL, 'R' },
+		{ "block-timeout", required_argument, NULL, 'T' },
 		{ "exact", no_argument, NULL, 'E' },
 		{ "accounted", no_argument, NULL, 'A' },
 		{ "mode", required_argument, NULL, 'M' },
@@ -269,6 +270,10 @@ int main(int argc, char **argv)
 		case 'R':
 			rc = nrt_parse_u64(optarg, UINT64_MAX, &val);
 			cfg.ring_frames = (uint32_t)val;
+			break;
+		case 'T':
+			rc = nrt_parse_u64(optarg, UINT32_MAX, &val);
+			cfg.block_timeout_ms = (uint32_t)val;
 			break;
 		case 'E':
 		case 'A':
