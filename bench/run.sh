@@ -347,7 +347,11 @@ esac
 
 # ---- the cases ----------------------------------------------------------
 
-RATE_RECEIVERS=${NRB_RATE_RECEIVERS:-"limit ref-afxdp netring-xdp ref-tpacket tcpdump netring-packet"}
+# Each netring receiver runs next to what it is compared with (netring-xdp
+# to the AF_XDP loop; netring-packet between the TPACKET_V3 loop and
+# tcpdump), in both orders, so a paired ratio spans seconds, not a whole
+# repetition of drift.
+RATE_RECEIVERS=${NRB_RATE_RECEIVERS:-"limit ref-afxdp netring-xdp ref-tpacket netring-packet tcpdump"}
 # Latency: NAME@CPU, the receiver's CPU.  Poll mode on the generator's CPU
 # (the kernel's receive work runs there too: a local wake-up) and on the
 # other; busy-poll needs a CPU of its own.
