@@ -10,7 +10,8 @@
  * the whole stream, and the ring's counters must say the same: every frame
  * received, `truncated` the super-frames, nothing dropped.
  *
- * usage: rx_gso -i IFACE -p PORT -n BYTES [-b BACKEND] [-t SECONDS]
+ * usage: rx_gso -i IFACE -p PORT -n BYTES [-b BACKEND] [-R SLOTS]
+ *               [-t SECONDS]
  * Prints "ready" once plugged, then the counts and PASS or FAIL lines.
  */
 #include <arpa/inet.h>
@@ -150,7 +151,7 @@ int main(int argc, char **argv)
 	struct netring *r;
 	int opt, rc, bad = 0;
 
-	while ((opt = getopt(argc, argv, "i:b:p:n:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:b:p:n:R:t:")) != -1) {
 		switch (opt) {
 		case 'i':
 			ifname = optarg;
@@ -169,6 +170,11 @@ int main(int argc, char **argv)
 		case 'n':
 			if (nrt_parse_u64(optarg, UINT32_MAX, &c.bytes))
 				goto usage;
+			break;
+		case 'R':
+			if (nrt_parse_u64(optarg, UINT32_MAX, &v))
+				goto usage;
+			cfg.ring_frames = (uint32_t)v;
 			break;
 		case 't':
 			if (nrt_parse_u64(optarg, 3600, &timeout_s))
@@ -264,6 +270,6 @@ int main(int argc, char **argv)
 	return bad ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: rx_gso -i IFACE -p PORT -n BYTES [-b BACKEND] "
-			"[-t SECONDS]\n");
+			"[-R SLOTS] [-t SECONDS]\n");
 	return 2;
 }
