@@ -2,7 +2,8 @@
 /*
  * nrt_send.c - nrt-send: send frames 0..COUNT-1 of a test stream (frames.h)
  * out of one interface through a raw AF_PACKET socket, optionally paced to
- * a fixed rate (a late wake-up catches up by CATCH_UP_MAX frames at most).
+ * a fixed rate by the pacer of `netring gen` and `send` (tools/pacer.h: a
+ * late wake-up catches up TX_PACER_CATCH_UP frames at most).
  * Prints "sent N" (frames the kernel accepted) and "bytes B" (their total
  * length) on stdout.
  */
@@ -22,14 +23,9 @@
 
 #include "frames.h"
 #include "nrt_util.h"
+#include "pacer.h"
 
 #define BATCH 64
-/* A paced sender that wakes up late sends at most this many frames ahead
- * of its rate to catch up, and forgets the rest of the debt: after its
- * vCPU was held (docs/reliability.md: ~100 ms here) a stall's worth of
- * frames at line rate would overflow the receivers' rings, which no test
- * is about. */
-#define CATCH_UP_MAX BATCH
 
 struct sender {
 	int fd;
@@ -46,18 +42,6 @@ struct sender {
 	struct mmsghdr msgs[BATCH];
 	struct iovec iovs[BATCH];
 };
-
-static void sleep_until(uint64_t ns)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(ns / 1000000000ull),
-		.tv_nsec = (long)(ns % 1000000000ull),
-	};
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
 
 /* Build frames sent..sent+n-1 into the batch. */
 static int sender_fill(struct sender *s, unsigned n)
@@ -115,42 +99,32 @@ static int sender_flush(struct sender *s, unsigned n)
 
 static int sender_run(struct sender *s)
 {
-	/* The schedule: frame base + k is due at t_base + k/pps. */
-	uint64_t t_base = nrt_mono_ns(), base = 0;
-	int rc;
+	/* Absolute deadlines, so a late wake-up is caught up rather than
+	 * lowering the rate, but by TX_PACER_CATCH_UP frames at most: after
+	 * the sender's vCPU was held (docs/reliability.md: ~100 ms here) a
+	 * stall's worth of frames at line rate would overflow the receivers'
+	 * rings, which no test is about. */
+	struct tx_pacer pacer;
+	int rc = 0;
 
+	tx_pacer_start(&pacer, s->pps, nrt_mono_ns());
 	while (s->sent < s->count) {
 		uint64_t left = s->count - s->sent;
 		unsigned n = left < BATCH ? (unsigned)left : BATCH;
 
-		if (s->pps) {
-			/* Absolute deadlines, so a late wake-up is caught up
-			 * rather than lowering the rate, but by one batch at
-			 * most (CATCH_UP_MAX). */
-			uint64_t now = nrt_mono_ns();
-			uint64_t due = base + (now - t_base) * s->pps / 1000000000ull + 1;
+		n = tx_pacer_grant(&pacer, n);
 
-			if (due <= s->sent) {
-				sleep_until(t_base + (s->sent - base) * 1000000000ull /
-							     s->pps);
-				continue;
-			}
-			if (due - s->sent > CATCH_UP_MAX) {
-				s->forgiven += due - s->sent - CATCH_UP_MAX;
-				base = s->sent + CATCH_UP_MAX - 1;
-				t_base = now;
-				due = s->sent + CATCH_UP_MAX;
-			}
-			if (due - s->sent < n)
-				n = (unsigned)(due - s->sent);
-		}
+		if (!n)
+			continue; /* a signal ended the sleep */
 		rc = sender_fill(s, n);
 		if (rc == 0)
 			rc = sender_flush(s, n);
 		if (rc < 0)
-			return rc;
+			break;
+		tx_pacer_done(&pacer, n);
 	}
-	return 0;
+	s->forgiven = pacer.forgiven;
+	return rc;
 }
 
 static void usage(FILE *f)
@@ -240,8 +214,8 @@ int main(int argc, char **argv)
 			" sends returned ENOBUFS and were retried\n", s.enobufs);
 	if (s.forgiven)
 		fprintf(stderr, "nrt-send: woke up late; %" PRIu64
-			" frames' worth of pacing not caught up (at most %d are)\n",
-			s.forgiven, CATCH_UP_MAX);
+			" frames' worth of pacing not caught up (at most %u are)\n",
+			s.forgiven, TX_PACER_CATCH_UP);
 	if (rc < 0) {
 		fprintf(stderr, "nrt-send: after %" PRIu64 " frames: %s\n",
 			s.sent, strerror(-rc));
