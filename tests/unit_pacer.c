@@ -11,18 +11,7 @@
 #include <time.h>
 
 #include "pacer.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "ring_test.h" /* CHECK, t_result() */
 
 #define MS ((uint64_t)1000000)
 #define T0 (1000 * MS) /* an arbitrary start, not 0 */
@@ -194,10 +183,5 @@ int main(void)
 	test_uneven_rate();
 	test_unpaced();
 	test_grant_sleeps();
-	if (failures) {
-		printf("%d failure(s)\n", failures);
-		return 1;
-	}
-	printf("PASS\n");
-	return 0;
+	return t_result("unit_pacer");
 }
